@@ -1,0 +1,66 @@
+"""Load a clinic brand and check its logo before anything is drawn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import LeafletError
+from .model import Brand
+from .validation import validate, where_of
+from .yamlsource import load_yaml
+
+BRAND_FILE = "brand.yaml"
+LOGO_TYPES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".svg": "SVG"}
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ClinicBrand:
+    """A validated brand with its logo file located on disk."""
+
+    brand: Brand
+    file: Path
+    logo: Path | None
+
+
+def load_brand(path: Path) -> ClinicBrand:
+    """Read a brand file (or a folder holding brand.yaml) and check the logo it names."""
+    path = Path(path)
+    file = path / BRAND_FILE if path.is_dir() else path
+    brand: Brand = validate(Brand, load_yaml(file, what="brand file"))
+    logo = None
+    if brand.logo:
+        logo = (file.parent / brand.logo).resolve()
+        check_logo(logo, brand)
+    return ClinicBrand(brand, file, logo)
+
+
+def check_logo(logo: Path, brand: Brand) -> None:
+    where = where_of(brand, "logo")
+    kind = LOGO_TYPES.get(logo.suffix.lower())
+    if kind is None:
+        raise LeafletError(f"the logo '{brand.logo}' is not a PNG, JPEG or SVG file", where,
+                           "convert the logo to PNG or SVG and update 'logo:'")
+    if not logo.is_file():
+        raise LeafletError(f"the logo file '{brand.logo}' does not exist (looked for {logo})", where,
+                           "put the logo next to the brand file, or fix the path in 'logo:'")
+    if logo.stat().st_size > MAX_LOGO_BYTES:
+        raise LeafletError(f"the logo is larger than {MAX_LOGO_BYTES // 1024 // 1024} MB", where,
+                           "use a smaller image; about 600 pixels wide is plenty for print")
+    if not _readable(logo, kind):
+        raise LeafletError(f"the logo '{brand.logo}' cannot be read as {kind}", where,
+                           "open it in an image editor and save it again as PNG or SVG")
+
+
+def _readable(logo: Path, kind: str) -> bool:
+    if kind == "SVG":
+        from .render.logo import load_svg
+        return load_svg(logo) is not None
+    from PIL import Image, UnidentifiedImageError
+    try:
+        with Image.open(logo) as image:
+            image.verify()
+            return image.format == kind
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        return False

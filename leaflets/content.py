@@ -1,0 +1,270 @@
+"""Find handouts in a content folder and load each one, fully checked.
+
+A handout folder holds handout.yaml (content in its source language) and
+profiles.yaml (how the content adapts). Everything a build touches is
+validated here, once and up front, so rendering never meets bad data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ContentErrors, LeafletError, Where
+from .model import (FaqItem, Handout, ListItem, Located, Profile, ProfileSet, Replacement, Section,
+                    SectionBase, TableRow, UiStrings)
+from .validation import validate, where_of
+from .yamlsource import load_yaml
+
+HANDOUT_FILE = "handout.yaml"
+PROFILES_FILE = "profiles.yaml"
+
+# Which item model each section kind holds, and which fields a profile may reword.
+ITEM_MODELS: dict[str, type[Located]] = {
+    "bullets": ListItem, "checklist": ListItem, "callout": ListItem, "faq": FaqItem, "table": TableRow}
+_SECTION_FIELDS = {"title", "intro", "closing"}
+_REPLACEABLE = {
+    "paragraphs": _SECTION_FIELDS | {"paragraphs"},
+    "callout": _SECTION_FIELDS | {"paragraphs"},
+    "bullets": _SECTION_FIELDS, "checklist": _SECTION_FIELDS, "table": _SECTION_FIELDS, "faq": _SECTION_FIELDS,
+}
+_ITEM_REPLACEABLE = {ListItem: {"lead", "text"}, FaqItem: {"question", "answer"}, TableRow: {"cells"}}
+
+
+@dataclass(frozen=True)
+class LoadedHandout:
+    """A handout with its profiles, ready to resolve."""
+
+    id: str
+    folder: Path
+    handout: Handout
+    profiles: ProfileSet
+
+    @property
+    def languages(self) -> list[str]:
+        # Translations (issue: languages) will add to this list.
+        return [self.handout.language]
+
+    def profile(self, profile_id: str) -> Profile:
+        for profile in self.profiles.profiles:
+            if profile.id == profile_id:
+                return profile
+        raise LeafletError(
+            f"unknown profile '{profile_id}' for handout '{self.id}'",
+            hint=f"profiles of this handout: {', '.join(p.id for p in self.profiles.profiles)}")
+
+
+class Library:
+    """The handouts in one content folder (a handout is a sub-folder with handout.yaml)."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        if not self.folder.is_dir():
+            raise LeafletError(f"content folder not found: {self.folder}",
+                               hint="--content takes a folder that holds one sub-folder per handout")
+
+    def handout_ids(self) -> list[str]:
+        return sorted(p.name for p in self.folder.iterdir() if (p / HANDOUT_FILE).is_file())
+
+    def load(self, handout_id: str) -> LoadedHandout:
+        ids = self.handout_ids()
+        if handout_id not in ids:
+            raise LeafletError(
+                f"unknown handout '{handout_id}' in {self.folder}",
+                hint=f"handouts here: {', '.join(ids) or '(none)'}")
+        return load_handout(self.folder / handout_id)
+
+
+def load_handout(folder: Path) -> LoadedHandout:
+    handout = validate(Handout, load_yaml(folder / HANDOUT_FILE, what="handout file"))
+    errors = check_handout(handout)
+    profiles_file = folder / PROFILES_FILE
+    if profiles_file.is_file():
+        profiles = load_profiles(profiles_file, handout, errors)
+    else:
+        profiles = ProfileSet(profiles=[Profile(id="general", label="General")])
+    if errors:
+        raise ContentErrors(errors)
+    return LoadedHandout(folder.name, folder, handout, profiles)
+
+
+def check_handout(handout: Handout) -> list[LeafletError]:
+    """Rules that span several keys: unique ids, known sources, table shape, dates."""
+    errors: list[LeafletError] = []
+    source_ids = _unique([s for s in handout.sources], "source", errors)
+    _unique(handout.sections, "section", errors)
+    for section in handout.sections:
+        errors += check_section(section, source_ids)
+    if handout.review_by <= handout.published:
+        errors.append(LeafletError("the review date must come after the publication date",
+                                   where_of(handout, "review_by"), "set review_by to a later date"))
+    return errors
+
+
+def check_section(section: SectionBase, source_ids: set[str]) -> list[LeafletError]:
+    errors: list[LeafletError] = []
+    for name in section.sources:
+        if name not in source_ids:
+            errors.append(LeafletError(
+                f"section '{section.id}' cites unknown source '{name}'", where_of(section, "sources"),
+                f"sources of this handout: {', '.join(sorted(source_ids))}"))
+    items = getattr(section, "items", None) or getattr(section, "rows", None) or []
+    _unique(items, f"item of section '{section.id}'", errors)
+    if section.kind == "table":
+        for row in section.rows:
+            if len(row.cells) != len(section.columns):
+                errors.append(LeafletError(
+                    f"row '{row.id}' has {len(row.cells)} cells but the table has {len(section.columns)} columns",
+                    where_of(row, "cells"), "give every row one cell per column"))
+    if section.kind == "callout" and not (section.paragraphs or section.items):
+        errors.append(LeafletError(f"callout '{section.id}' is empty", where_of(section),
+                                   "give it paragraphs, items or both"))
+    return errors
+
+
+def _unique(things: list[Any], what: str, errors: list[LeafletError]) -> set[str]:
+    seen: set[str] = set()
+    for thing in things:
+        if thing.id in seen:
+            errors.append(LeafletError(f"two {what}s have the id '{thing.id}'", where_of(thing, "id"),
+                                       "ids must be unique: rename one"))
+        seen.add(thing.id)
+    return seen
+
+
+def load_profiles(file: Path, handout: Handout, errors: list[LeafletError]) -> ProfileSet:
+    source = load_yaml(file, what="profiles file")
+    profile_set: ProfileSet = validate(ProfileSet, source)
+    known = _unique(profile_set.profiles, "profile", errors)
+    if profile_set.default not in known:
+        errors.append(LeafletError(f"the default profile '{profile_set.default}' is not defined",
+                                   where_of(profile_set, "default"), f"profiles here: {', '.join(sorted(known))}"))
+
+    sections: dict[str, Any] = {s.id: s for s in handout.sections}
+    source_ids = {s.id for s in handout.sources}
+    validated: list[Profile] = []
+    for p_index, profile in enumerate(profile_set.profiles):
+        base = ("profiles", p_index)
+        added_sections = []
+        for a_index, addition in enumerate(profile.add_sections):
+            path = base + ("add_sections", a_index, "section")
+            try:
+                section = validate(Section, source, addition.section, path)
+            except ContentErrors as exc:
+                errors += exc.errors
+                continue
+            if section.id in sections:
+                errors.append(LeafletError(f"a section with the id '{section.id}' already exists",
+                                           where_of(section, "id"), "give the added section a new id"))
+            errors += check_section(section, source_ids)
+            if addition.after is not None and addition.after not in sections:
+                errors.append(_unknown(addition, "after", addition.after, sections))
+            sections[section.id] = section
+            added_sections.append(addition.model_copy(update={"section": section}))
+
+        added_items = []
+        for a_index, addition in enumerate(profile.add_items):
+            section = sections.get(addition.to)
+            if section is None:
+                errors.append(_unknown(addition, "to", addition.to, sections))
+                continue
+            item_model = ITEM_MODELS.get(section.kind)
+            if item_model is None:
+                errors.append(LeafletError(f"section '{section.id}' is a {section.kind} section and holds no items",
+                                           where_of(addition, "to"), "add to a bullets, checklist, callout, table or faq section"))
+                continue
+            path = base + ("add_items", a_index, "items")
+            try:
+                items = validate(list[item_model], source, addition.items, path)
+            except ContentErrors as exc:
+                errors += exc.errors
+                continue
+            existing = {i.id for i in _items(section)}
+            for item in items:
+                if item.id in existing:
+                    errors.append(LeafletError(f"section '{section.id}' already has an item '{item.id}'",
+                                               where_of(item, "id"), "give the added item a new id"))
+                if item_model is TableRow and len(item.cells) != len(section.columns):
+                    errors.append(LeafletError(f"row '{item.id}' needs {len(section.columns)} cells",
+                                               where_of(item, "cells")))
+            if addition.after is not None and addition.after not in existing:
+                errors.append(_unknown(addition, "after", addition.after, {i: 1 for i in existing}))
+            added_items.append(addition.model_copy(update={"items": items}))
+
+        for field in ("include", "exclude"):
+            for target in getattr(profile, field):
+                problem = _find_target(target, sections)
+                if problem:
+                    errors.append(LeafletError(problem, where_of(profile, field), _TARGET_HINT))
+                elif field == "include" and not _target_node(target, sections).optional:
+                    errors.append(LeafletError(
+                        f"'{target}' is always shown, so including it changes nothing", where_of(profile, field),
+                        "mark it 'optional: true' in handout.yaml, or remove it from include"))
+        for replacement in profile.replace:
+            errors += _check_replacement(replacement, sections)
+
+        validated.append(_keep_locations(profile, profile.model_copy(
+            update={"add_sections": added_sections, "add_items": added_items})))
+    return _keep_locations(profile_set, profile_set.model_copy(update={"profiles": validated}))
+
+
+_TARGET_HINT = "write 'section-id' or 'section-id.item-id' (see `generate.py list` and handout.yaml)"
+
+
+def _items(section: Any) -> list[Any]:
+    return list(getattr(section, "items", None) or getattr(section, "rows", None) or [])
+
+
+def _find_target(target: str, sections: dict[str, Any]) -> str | None:
+    section_id, _, item_id = target.partition(".")
+    section = sections.get(section_id)
+    if section is None:
+        return f"unknown section '{section_id}' in '{target}' (sections: {', '.join(sections)})"
+    if item_id and item_id not in {i.id for i in _items(section)}:
+        return f"section '{section_id}' has no item '{item_id}' (items: {', '.join(i.id for i in _items(section))})"
+    return None
+
+
+def _target_node(target: str, sections: dict[str, Any]) -> Any:
+    section_id, _, item_id = target.partition(".")
+    section = sections[section_id]
+    return next(i for i in _items(section) if i.id == item_id) if item_id else section
+
+
+def _check_replacement(replacement: Replacement, sections: dict[str, Any]) -> list[LeafletError]:
+    problem = _find_target(replacement.target, sections)
+    if problem:
+        return [LeafletError(problem, where_of(replacement, "target"), _TARGET_HINT)]
+    node = _target_node(replacement.target, sections)
+    allowed = _ITEM_REPLACEABLE[type(node)] if "." in replacement.target else _REPLACEABLE[node.kind]
+    wrong = sorted(set(replacement.fields()) - allowed)
+    if not replacement.fields():
+        return [LeafletError("this replacement changes nothing", where_of(replacement),
+                             f"give new wording for one of: {', '.join(sorted(allowed))}")]
+    if wrong:
+        return [LeafletError(f"'{replacement.target}' has no {', '.join(wrong)} to replace",
+                             where_of(replacement, wrong[0]), f"fields you can replace there: {', '.join(sorted(allowed))}")]
+    if isinstance(node, TableRow) and replacement.cells is not None and len(replacement.cells) != len(node.cells):
+        return [LeafletError(f"row '{node.id}' needs {len(node.cells)} cells", where_of(replacement, "cells"))]
+    return []
+
+
+def _unknown(obj: Located, key: str, value: str, known: dict[str, Any]) -> LeafletError:
+    return LeafletError(f"unknown {'section' if key == 'to' else 'id'} '{value}'", where_of(obj, key),
+                        f"known here: {', '.join(known) or '(none)'}")
+
+
+def _keep_locations(original: Located, copy: Located) -> Located:
+    copy._file, copy._marks = original._file, original._marks
+    return copy
+
+
+def load_strings(folder: Path, language: str) -> UiStrings:
+    """The fixed wording (labels, footer) for one language."""
+    file = folder / f"{language}.yaml"
+    if not file.is_file():
+        available = sorted(p.stem for p in folder.glob("*.yaml"))
+        raise LeafletError(f"no leaflet wording for language '{language}'", Where(file),
+                           f"languages with wording: {', '.join(available)}")
+    return validate(UiStrings, load_yaml(file, what="wording file"))

@@ -1,0 +1,227 @@
+"""The content model: what a handout, its profiles and a brand may contain.
+
+These pydantic models are the single definition of each file format: the
+loader validates against them and the JSON Schema published for editors is
+generated from them, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints
+
+
+def _one_or_many(value: Any) -> Any:
+    """Let authors write a single paragraph without list syntax."""
+    return [value] if isinstance(value, str) else value
+
+
+Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
+Paragraphs = Annotated[list[Text], BeforeValidator(_one_or_many)]
+Id = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+LanguageCode = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+HexColour = Annotated[str, StringConstraints(strict=True, pattern=r"^#[0-9A-Fa-f]{6}$")]
+
+
+class Located(BaseModel):
+    """A model that remembers the file and lines it was read from, for error messages."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    _file: Any = PrivateAttr(default=None)
+    _marks: dict[str, tuple[int, int]] = PrivateAttr(default_factory=dict)
+
+
+# --- handout content ---------------------------------------------------------
+
+class Source(Located):
+    id: Id
+    text: Text = Field(description="The reference as it is printed: authors, title, journal or publisher, year.")
+    url: Text | None = None
+
+
+class ListItem(Located):
+    """A bullet or a checklist entry; 'lead' is printed in bold before the text."""
+
+    id: Id
+    lead: Text | None = None
+    text: Text
+    optional: bool = Field(False, description="Shown only when a chosen profile includes it.")
+
+
+class FaqItem(Located):
+    id: Id
+    question: Text
+    answer: Paragraphs
+    optional: bool = False
+
+
+class TableRow(Located):
+    id: Id
+    cells: list[Text]
+    optional: bool = False
+
+
+class SectionBase(Located):
+    id: Id
+    title: Text
+    intro: Paragraphs = Field(default_factory=list, description="Paragraphs printed before the body.")
+    closing: Paragraphs = Field(default_factory=list, description="Paragraphs printed after the body.")
+    sources: list[Id] = Field(default_factory=list, description="Ids of the handout's sources this section rests on.")
+    optional: bool = Field(False, description="Shown only when a chosen profile includes it.")
+
+
+class ParagraphsSection(SectionBase):
+    kind: Literal["paragraphs"]
+    paragraphs: Paragraphs = Field(min_length=1)
+
+
+class BulletsSection(SectionBase):
+    kind: Literal["bullets"]
+    items: list[ListItem] = Field(min_length=1)
+
+
+class ChecklistSection(SectionBase):
+    kind: Literal["checklist"]
+    items: list[ListItem] = Field(min_length=1)
+
+
+class TableSection(SectionBase):
+    kind: Literal["table"]
+    columns: list[Text] = Field(min_length=2)
+    rows: list[TableRow] = Field(min_length=1)
+
+
+class FaqSection(SectionBase):
+    kind: Literal["faq"]
+    items: list[FaqItem] = Field(min_length=1)
+
+
+class CalloutSection(SectionBase):
+    """A boxed section; 'emergency' and 'warning' boxes stand out in colour and weight."""
+
+    kind: Literal["callout"]
+    tone: Literal["emergency", "warning", "info"]
+    paragraphs: Paragraphs = Field(default_factory=list)
+    items: list[ListItem] = Field(default_factory=list)
+
+
+Section = Annotated[
+    Union[ParagraphsSection, BulletsSection, ChecklistSection, TableSection, FaqSection, CalloutSection],
+    Field(discriminator="kind"),
+]
+SECTION_KINDS = ("paragraphs", "bullets", "checklist", "table", "faq", "callout")
+
+
+class Handout(Located):
+    """One leaflet's content in its source language (handouts/<id>/handout.yaml)."""
+
+    title: Text
+    subtitle: Text | None = None
+    language: LanguageCode = Field(description="Language of this file, e.g. 'en'.")
+    reference: Text = Field(description="The leaflet's reference id, printed in the footer.")
+    version: Text
+    published: dt.date
+    review_by: dt.date = Field(description="Next review date, printed in the footer.")
+    sources: list[Source] = Field(min_length=1)
+    sections: list[Section] = Field(min_length=1)
+
+
+# --- profiles ----------------------------------------------------------------
+
+class Replacement(Located):
+    """New wording for one section or item; only the fields given are replaced."""
+
+    target: Text = Field(description="'section-id' or 'section-id.item-id'.")
+    title: Text | None = None
+    intro: Paragraphs | None = None
+    closing: Paragraphs | None = None
+    paragraphs: Paragraphs | None = None
+    lead: Text | None = None
+    text: Text | None = None
+    question: Text | None = None
+    answer: Paragraphs | None = None
+    cells: list[Text] | None = None
+
+    def fields(self) -> dict[str, Any]:
+        return {name: value for name, value in self if name != "target" and value is not None}
+
+
+class ItemAddition(Located):
+    to: Id = Field(description="The section the items go into.")
+    after: Id | None = Field(None, description="Insert after this item; omitted: at the end.")
+    items: list[dict[str, Any]] = Field(min_length=1, description="Items of the section's own kind.")
+
+
+class SectionAddition(Located):
+    after: Id | None = Field(None, description="Insert after this section; omitted: at the end.")
+    section: dict[str, Any] = Field(description="A whole section, written as in handout.yaml.")
+
+
+class Profile(Located):
+    id: Id
+    label: Text = Field(description="Short name shown to nurses and patients, e.g. 'Clot in the calf'.")
+    summary: Text | None = Field(None, description="One sentence: who this profile is for.")
+    include: list[Text] = Field(default_factory=list, description="Optional sections or items to show.")
+    exclude: list[Text] = Field(default_factory=list, description="Sections or items to leave out.")
+    replace: list[Replacement] = Field(default_factory=list)
+    add_items: list[ItemAddition] = Field(default_factory=list)
+    add_sections: list[SectionAddition] = Field(default_factory=list)
+
+
+class ProfileSet(Located):
+    """handouts/<id>/profiles.yaml: the ways one handout adapts to a patient."""
+
+    default: Id = "general"
+    profiles: list[Profile] = Field(min_length=1)
+
+
+# --- brand -------------------------------------------------------------------
+
+class Colours(Located):
+    primary: HexColour = Field(description="Header band and headings.")
+    accent: HexColour = Field(description="A light tint for table stripes and info boxes.")
+    text_on_primary: HexColour = Field("#FFFFFF", description="Text printed on the header band.")
+
+
+class Brand(Located):
+    """A clinic's identity and contact numbers (brands/<name>/brand.yaml)."""
+
+    clinic_name: Text
+    department: Text | None = None
+    country: Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z]{2}$")] = Field(
+        description="ISO 3166 country code, e.g. GB; dates follow its conventions.")
+    logo: Text | None = Field(None, description="PNG, JPEG or SVG file, relative to the brand file.")
+    logo_alt: Text | None = Field(None, description="What the logo shows, for screen readers.")
+    colours: Colours
+    phone: Annotated[str, StringConstraints(strict=True, pattern=r"^\+?[0-9][0-9 ()\-]{4,24}$")]
+    emergency_number: Annotated[str, StringConstraints(strict=True, pattern=r"^[0-9]{2,6}$")] = Field(
+        description="The emergency number of the clinic's country, e.g. 999, 911, 112. Never guessed.")
+    address: Paragraphs = Field(default_factory=list)
+    website: Text | None = None
+
+
+# --- fixed wording around the content -----------------------------------------
+
+class UiStrings(Located):
+    """templates/strings/<lang>.yaml: the words every leaflet shares (labels, footer)."""
+
+    language: LanguageCode
+    written_for: Text = Field(description="Line under the title; {{ profiles }} is the list of profile labels.")
+    for_you: Text
+    patient_name: Text
+    date: Text
+    clinician: Text
+    follow_up: Text
+    notes: Text
+    section_sources: Text = Field(description="Small line after a section; {{ numbers }} lists its sources.")
+    sources_title: Text
+    contact_title: Text
+    contact_phone: Text
+    contact_emergency: Text
+    contact_website: Text
+    about_title: Text
+    about_lines: Paragraphs
+    footer: Text = Field(description="Footer text; {{ reference }}, {{ version }}, {{ review_by }} available.")
+    page_of: Text = Field(description="'Page {{ page }} of {{ pages }}'.")

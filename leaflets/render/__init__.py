@@ -1,0 +1,1 @@
+"""Renderers: each turns a resolved Leaflet into one output format."""

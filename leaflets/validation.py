@@ -1,0 +1,166 @@
+"""Turn YAML data into validated models, with errors a nurse educator can act on.
+
+pydantic checks types and required keys; this module translates its errors
+into plain words with the file, line and key, and records on each model the
+lines it came from so later stages (text substitution) can point back too.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from .errors import ContentErrors, LeafletError, Where
+from .model import SECTION_KINDS, Located
+from .yamlsource import KeyPath, YamlSource
+
+# What to do when a value does not match its pattern, by key name.
+_PATTERN_HINTS = {
+    "id": "use lowercase letters, digits and hyphens, e.g. 'start-gently'",
+    "to": "use the id of a section, e.g. 'faq'",
+    "after": "use the id of a section or item",
+    "language": "use a language code such as en, es, fr or zh-Hans",
+    "country": "use a two-letter country code in capitals, e.g. GB, US, IE",
+    "phone": "write the number with digits, spaces, brackets or a leading +",
+    "emergency_number": "digits only, e.g. 999, 911 or 112",
+    "primary": "write a colour as #RRGGBB, e.g. #1F5C99",
+    "accent": "write a colour as #RRGGBB, e.g. #E8F1FA",
+    "text_on_primary": "write a colour as #RRGGBB, e.g. #FFFFFF",
+}
+
+
+def validate(model: Any, source: YamlSource, data: Any = None, path: KeyPath = ()) -> Any:
+    """Validate data (default: the whole file) against a model class or type; raise ContentErrors."""
+    data = source.data if data is None else data
+    try:
+        value = TypeAdapter(model).validate_python(data)
+    except ValidationError as exc:
+        raise ContentErrors([_explain(err, model, source, data, path) for err in exc.errors()]) from None
+    attach_locations(value, source, path)
+    return value
+
+
+def attach_locations(value: Any, source: YamlSource, path: KeyPath) -> None:
+    """Remember on every model the file and the line of each of its keys."""
+    if isinstance(value, Located):
+        value._file = source.file
+        value._marks = {"": source.marks.get(path, (1, 1))}
+        for name in type(value).model_fields:
+            if path + (name,) in source.marks:
+                value._marks[name] = source.marks[path + (name,)]
+            attach_locations(getattr(value, name), source, path + (name,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            attach_locations(item, source, path + (index,))
+
+
+def where_of(obj: Located, key: str = "", label: str | None = None) -> Where:
+    """The place of a model (or one of its keys) in the file it was read from."""
+    line, column = obj._marks.get(key) or obj._marks.get("", (None, None))
+    return Where(obj._file, line, column, label or key or None)
+
+
+def _data_path(loc: tuple, data: Any) -> KeyPath:
+    """pydantic puts a union's tag (e.g. 'table') into the error path; drop such steps."""
+    path: list[Any] = []
+    node = data
+    for step in loc:
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+        elif isinstance(node, dict) and node.get("kind") == step:
+            continue
+        else:
+            path.append(step)
+            break
+        path.append(step)
+    return tuple(path)
+
+
+def _model_at(model: Any, loc: tuple) -> type[BaseModel] | None:
+    """The model class that owns the last key of an error path, to list its keys."""
+    current = model
+    for step in loc:
+        current = _unwrap(current, step)
+        if current is None:
+            return None
+        if isinstance(current, type) and issubclass(current, BaseModel) and step in current.model_fields:
+            current = current.model_fields[step].annotation
+    current = _unwrap(current, None)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(tp: Any, step: Any) -> Any:
+    """Step through Annotated, Optional, list and discriminated unions towards a model class."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(tp) if a is not type(None)]
+            tagged = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)
+                      and "kind" in m.model_fields
+                      and step in typing.get_args(m.model_fields["kind"].annotation)]
+            if tagged:
+                return tagged[0]
+            if len(members) != 1:
+                return members[0] if members and isinstance(step, str) and isinstance(members[0], type) else None
+            tp = members[0]
+        elif origin is list:
+            if isinstance(step, int):
+                return typing.get_args(tp)[0]
+            return tp
+        else:
+            return tp
+
+
+def _explain(err: dict, model: Any, source: YamlSource, data: Any, base: KeyPath) -> LeafletError:
+    loc = tuple(err["loc"])
+    path = _data_path(loc, data)
+    where = source.where(base + path)
+    key = str(loc[-1]) if loc else ""
+    kind = err["type"]
+    value = err.get("input")
+    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+
+    if kind == "extra_forbidden":
+        owner = _model_at(model, loc[:-1])
+        allowed = list(owner.model_fields) if owner else []
+        close = difflib.get_close_matches(key, allowed, n=1)
+        hint = (f"did you mean '{close[0]}'? " if close else "") + (
+            f"keys allowed here: {', '.join(allowed)}" if allowed else "remove it")
+        return LeafletError(f"unknown key '{key}'", where, hint)
+    if kind == "missing":
+        return LeafletError(f"the required key '{key}' is missing", where, f"add '{key}:' here")
+    if kind == "union_tag_invalid":
+        return LeafletError(f"unknown section kind {shown}", where, f"use one of: {', '.join(SECTION_KINDS)}")
+    if kind == "union_tag_not_found":
+        return LeafletError("this section has no 'kind'", where, f"add 'kind:' with one of: {', '.join(SECTION_KINDS)}")
+    if kind in ("string_type", "string_sub_type"):
+        return LeafletError(f"expected text, found {shown}", where,
+                            "put the value in quotes, e.g. version: \"1.0\" (YAML reads 1.0, yes or 2026-01-01 otherwise)")
+    if kind == "string_too_short":
+        return LeafletError("this text is empty", where, "write the text, or remove the key")
+    if kind == "string_pattern_mismatch":
+        return LeafletError(f"{shown} is not a valid {key.replace('_', ' ')}", where,
+                            _PATTERN_HINTS.get(key, f"expected a value matching {err['ctx']['pattern']}"))
+    if kind == "list_type":
+        return LeafletError(f"expected a list, found {shown}", where, "start each entry on its own line with '- '")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return LeafletError(f"expected keys and values here, found {shown}", where,
+                            "write 'key: value' lines, indented under this key")
+    if kind == "too_short":
+        return LeafletError(f"needs at least {err['ctx']['min_length']} entr{'y' if err['ctx']['min_length'] == 1 else 'ies'}",
+                            where, "add the missing entries")
+    if kind.startswith("date"):
+        return LeafletError(f"expected a date, found {shown}", where, "write dates as YYYY-MM-DD, e.g. 2027-11-01")
+    if kind in ("bool_type", "bool_parsing"):
+        return LeafletError(f"expected true or false, found {shown}", where, "write true or false")
+    return LeafletError(err["msg"][0].lower() + err["msg"][1:], where)
