@@ -1,0 +1,141 @@
+"""The command line: `python generate.py [build|list] ...` (also installed as `leaflets`).
+
+With no arguments it builds the default leaflet into out/. Errors print as
+one readable message and a non-zero exit; tracebacks only with
+LEAFLETS_DEBUG=1. Patient details are printed into the PDF and nowhere else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import LeafletError
+from .leaflet import PatientDetails
+from .output import STDOUT, write_atomically
+from .pipeline import DEFAULT_HANDOUT, LeafletRequest, build_pdf, open_brand, open_library
+from .render.pdf import PAPER_SIZES
+
+COMMANDS = ("build", "list")
+
+# Longest text accepted for each discharge detail: enough for real use, short
+# enough that the "For you" box stays on the first page.
+PATIENT_FIELDS = {
+    "patient_name": ("--patient-name", "name", 100),
+    "discharge_date": ("--date", "date", 40),
+    "clinician": ("--clinician", "clinician", 100),
+    "follow_up": ("--follow-up", "follow_up", 200),
+    "notes": ("--notes", "notes", 800),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "build")  # `generate.py --profile calf` means build
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except LeafletError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so plainly; the message may hold patient text, so omit it
+        if os.environ.get("LEAFLETS_DEBUG") == "1":
+            raise
+        print(f"internal error ({type(exc).__name__}). Run again with LEAFLETS_DEBUG=1 for details, "
+              "and report it without any patient details.", file=sys.stderr)
+        return 70
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="generate.py",
+        description="Build printable patient leaflets from YAML content, profiles and a clinic brand.",
+        epilog="With no command, `build` runs: `python generate.py` builds the default leaflet into out/.")
+    parser.add_argument("--version", action="version", version=f"leaflets {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build one leaflet as a PDF (the default command)",
+                                description="Build one leaflet as a PDF.")
+    _content_options(build)
+    build.add_argument("--handout", default=DEFAULT_HANDOUT, help=f"which handout (default: {DEFAULT_HANDOUT})")
+    build.add_argument("--profile", action="append", default=[], metavar="ID",
+                       help="adapt the leaflet; repeat to combine, e.g. --profile femoral --profile flyer "
+                            "(default: the handout's default profile)")
+    build.add_argument("--lang", help="language code (default: the handout's own language)")
+    build.add_argument("--paper", default="a4", type=str.lower, choices=sorted(PAPER_SIZES),
+                       help="paper size (default: a4)")
+    build.add_argument("-o", "--output", metavar="FILE.pdf",
+                       help="where to write the PDF, or - for standard output "
+                            "(default: out/<handout>-<profiles>-<lang>-<paper>.pdf)")
+    details = build.add_argument_group(
+        "discharge details", "Printed in a 'For you' box. Never logged or stored by this program.")
+    for dest, (flag, _, limit) in PATIENT_FIELDS.items():
+        details.add_argument(flag, dest=dest, default="", metavar="TEXT", help=f"at most {limit} characters")
+    build.set_defaults(run=_build)
+
+    listing = commands.add_parser("list", help="show handouts with their profiles and languages",
+                                  description="Show handouts with their profiles and languages.")
+    _content_options(listing)
+    listing.set_defaults(run=_list)
+    return parser
+
+
+def _content_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, metavar="DIR",
+                        help="folder of handouts (default: the built-in handouts/)")
+    parser.add_argument("--brand", type=Path, metavar="PATH",
+                        help="clinic brand: a brand.yaml file or its folder (default: the example brand)")
+
+
+def _patient(args: argparse.Namespace) -> PatientDetails:
+    values = {}
+    for dest, (flag, field, limit) in PATIENT_FIELDS.items():
+        value = getattr(args, dest).strip()
+        if len(value) > limit:
+            raise LeafletError(f"{flag} is {len(value)} characters long; the limit is {limit}",
+                               hint="shorten it; longer notes belong in the patient's record")
+        if any(ord(c) < 32 and c not in "\n\t" for c in value):
+            raise LeafletError(f"{flag} contains control characters", hint="type the text again without them")
+        values[field] = value
+    return PatientDetails(**values)
+
+
+def _build(args: argparse.Namespace) -> int:
+    request = LeafletRequest(args.handout, tuple(args.profile), args.lang, args.paper, _patient(args))
+    library = open_library(args.content)
+    loaded = library.load(request.handout)
+    clinic = open_brand(args.brand)
+    pdf = build_pdf(loaded, request, clinic)
+    output = args.output or _default_output(request, loaded.handout.language)
+    write_atomically(output, pdf)
+    if output != STDOUT:
+        print(output)
+    return 0
+
+
+def _default_output(request: LeafletRequest, source_language: str) -> str:
+    profiles = "+".join(sorted(request.profiles)) or "default"
+    return os.path.join("out", f"{request.handout}-{profiles}-{request.language or source_language}-{request.paper}.pdf")
+
+
+def _list(args: argparse.Namespace) -> int:
+    library = open_library(args.content)
+    open_brand(args.brand)  # a broken brand is worth knowing about here too
+    for handout_id in library.handout_ids():
+        loaded = library.load(handout_id)
+        print(f"{handout_id}: {loaded.handout.title}")
+        print(f"  languages: {', '.join(loaded.languages)}")
+        print("  profiles:")
+        width = max(len(p.id) for p in loaded.profiles.profiles)
+        for profile in loaded.profiles.profiles:
+            default = " (default)" if profile.id == loaded.profiles.default else ""
+            summary = f" - {profile.summary}" if profile.summary else ""
+            print(f"    {profile.id:<{width}}  {profile.label}{default}{summary}")
+    return 0

@@ -1,0 +1,53 @@
+"""Register the leaflet typeface with ReportLab, once per process.
+
+Atkinson Hyperlegible was drawn by the Braille Institute for readers with
+low vision (SIL Open Font License, shipped in leaflets/fonts/). TrueType
+fonts are embedded as subsets, so a leaflet never depends on the reader's
+fonts or on the 14 standard PDF fonts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from threading import Lock
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from .paths import FONTS_DIR
+
+
+@dataclass(frozen=True)
+class FontSet:
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+
+
+ATKINSON = FontSet("AtkinsonHyperlegible", "AtkinsonHyperlegible-Bold",
+                   "AtkinsonHyperlegible-Italic", "AtkinsonHyperlegible-BoldItalic")
+_FILES = {
+    ATKINSON.regular: "AtkinsonHyperlegible-Regular.ttf",
+    ATKINSON.bold: "AtkinsonHyperlegible-Bold.ttf",
+    ATKINSON.italic: "AtkinsonHyperlegible-Italic.ttf",
+    ATKINSON.bold_italic: "AtkinsonHyperlegible-BoldItalic.ttf",
+}
+_lock = Lock()
+_registered = False
+
+
+def leaflet_fonts() -> FontSet:
+    """The font set for leaflets, registered on first use."""
+    global _registered
+    with _lock:
+        if not _registered:
+            for name, file in _FILES.items():
+                pdfmetrics.registerFont(TTFont(name, str(FONTS_DIR / file)))
+            fonts = ATKINSON
+            for bold, italic, name in ((0, 0, fonts.regular), (1, 0, fonts.bold),
+                                       (0, 1, fonts.italic), (1, 1, fonts.bold_italic)):
+                addMapping(fonts.regular, bold, italic, name)
+            _registered = True
+    return ATKINSON

@@ -1,0 +1,51 @@
+"""The whole pipeline for one leaflet: load, check, resolve, render.
+
+The command line, and later batch builds and the discharge desk, all build
+leaflets through here, so they cannot disagree about what a leaflet is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .brand import ClinicBrand, load_brand
+from .content import Library, LoadedHandout, load_strings
+from .errors import LeafletError
+from .leaflet import Leaflet, PatientDetails
+from .paths import default_brand_file, default_content_dir, strings_dir
+from .render.pdf import PAPER_SIZES, render_pdf
+from .resolve import resolve
+
+DEFAULT_HANDOUT = "dvt-walking"
+
+
+@dataclass(frozen=True)
+class LeafletRequest:
+    handout: str = DEFAULT_HANDOUT
+    profiles: tuple[str, ...] = ()
+    language: str | None = None          # None: the handout's own language
+    paper: str = "a4"
+    patient: PatientDetails = field(default_factory=PatientDetails)
+
+
+def open_library(content: Path | None = None) -> Library:
+    return Library(content or default_content_dir())
+
+
+def open_brand(brand: Path | None = None) -> ClinicBrand:
+    return load_brand(brand or default_brand_file())
+
+
+def resolve_request(loaded: LoadedHandout, request: LeafletRequest, clinic: ClinicBrand) -> Leaflet:
+    language = request.language or loaded.handout.language
+    if language not in loaded.languages:
+        raise LeafletError(f"handout '{loaded.id}' has no '{language}' version",
+                           hint=f"languages of this handout: {', '.join(loaded.languages)}")
+    if request.paper not in PAPER_SIZES:
+        raise LeafletError(f"unknown paper size '{request.paper}'", hint=f"use one of: {', '.join(PAPER_SIZES)}")
+    return resolve(loaded, request.profiles, clinic, load_strings(strings_dir(), language), request.patient)
+
+
+def build_pdf(loaded: LoadedHandout, request: LeafletRequest, clinic: ClinicBrand) -> bytes:
+    return render_pdf(resolve_request(loaded, request, clinic), request.paper)

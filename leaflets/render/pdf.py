@@ -1,0 +1,406 @@
+"""Render a resolved Leaflet as a print-ready PDF with ReportLab's platypus.
+
+Owns everything visual: page sizes, the brand header band, the footer with
+"Page X of Y", fonts, and how each block kind looks. Output is byte-for-byte
+reproducible (ReportLab's invariant mode; no clock is read).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.graphics import renderPDF
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame,
+                                NextPageTemplate, PageTemplate, Spacer)
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus import TableStyle
+
+from .. import __version__
+from ..fonts import FontSet, leaflet_fonts
+from ..leaflet import BulletList, Checklist, Entry, Faq, Leaflet, LeafletSection, Paragraph, References, Table
+from ..substitute import fill
+from .logo import load_svg
+
+PAPER_SIZES = {"a4": A4, "letter": LETTER}
+_NO_PADDING = [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
+MARGIN = 18 * mm
+FIRST_BAND = 30 * mm
+LATER_BAND = 12 * mm
+FOOTER = 16 * mm
+INK = colors.HexColor("#1A1A1A")
+MUTED = colors.HexColor("#4D4D4D")
+
+# Callout boxes: background, border, title colour. Emergency is the loudest.
+TONES = {
+    "emergency": ("#FDECEA", "#B3261E", "#8C1D18", 2.0),
+    "warning": ("#FFF4E0", "#A65A00", "#6E3B00", 1.5),
+}
+
+
+def render_pdf(leaflet: Leaflet, paper: str = "a4") -> bytes:
+    """The leaflet as PDF bytes; nothing is written to disk here."""
+    buffer = io.BytesIO()
+    layout = _Layout(leaflet, PAPER_SIZES[paper], leaflet_fonts())
+    layout.build(buffer)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class _Styles:
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    written_for: ParagraphStyle
+    heading: ParagraphStyle
+    body: ParagraphStyle
+    entry: ParagraphStyle
+    bullet: ParagraphStyle
+    question: ParagraphStyle
+    cell: ParagraphStyle
+    header_cell: ParagraphStyle
+    small: ParagraphStyle
+    reference: ParagraphStyle
+
+
+def _styles(fonts: FontSet, primary: colors.Color, on_primary: colors.Color) -> _Styles:
+    body = ParagraphStyle("body", fontName=fonts.regular, fontSize=11.5, leading=15.2, textColor=INK,
+                          spaceAfter=4, alignment=TA_LEFT)
+    return _Styles(
+        title=ParagraphStyle("title", parent=body, fontName=fonts.bold, fontSize=23, leading=28,
+                             textColor=primary, spaceAfter=4),
+        subtitle=ParagraphStyle("subtitle", parent=body, fontSize=14, leading=19, spaceAfter=6),
+        written_for=ParagraphStyle("written_for", parent=body, fontName=fonts.bold, fontSize=12, leading=16,
+                                   spaceAfter=8),
+        heading=ParagraphStyle("heading", parent=body, fontName=fonts.bold, fontSize=15.5, leading=20,
+                               textColor=primary, spaceAfter=5, keepWithNext=1),
+        body=body,
+        entry=ParagraphStyle("entry", parent=body, spaceAfter=3),
+        bullet=ParagraphStyle("bullet", parent=body, spaceAfter=3, leftIndent=15, bulletIndent=3,
+                              bulletFontName=fonts.bold, bulletColor=primary),
+        question=ParagraphStyle("question", parent=body, fontName=fonts.bold, fontSize=12.5, leading=17,
+                                spaceAfter=2),
+        cell=ParagraphStyle("cell", parent=body, fontSize=11, leading=14.5, spaceAfter=0),
+        header_cell=ParagraphStyle("header_cell", parent=body, fontName=fonts.bold, fontSize=11, leading=14.5,
+                                   textColor=on_primary, spaceAfter=0),
+        small=ParagraphStyle("small", parent=body, fontSize=9, leading=12, textColor=MUTED, spaceAfter=4),
+        reference=ParagraphStyle("reference", parent=body, fontSize=10, leading=13, spaceAfter=3,
+                                 leftIndent=18, bulletIndent=0, bulletFontName=fonts.bold),
+    )
+
+
+def _markup(text: str) -> str:
+    """Plain text made safe for ReportLab's paragraph markup: <, & and > print as themselves."""
+    return escape(text).replace("\n", "<br/>")
+
+
+def _entry_markup(entry: Entry) -> str:
+    lead = f"<b>{_markup(entry.lead)}</b> " if entry.lead else ""
+    return lead + _markup(entry.text)
+
+
+class _Bookmark(Flowable):
+    """An invisible mark that adds a section to the PDF outline where it lands."""
+
+    def __init__(self, key: str, title: str):
+        super().__init__()
+        self.key, self.title = key, title
+        self.width = self.height = 0
+        self.keepWithNext = 1
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        self.canv.bookmarkHorizontal(self.key, 0, 0)
+        self.canv.addOutlineEntry(self.title, self.key, level=0)
+
+
+class _TickBox(Flowable):
+    """An empty square to tick with a pen."""
+
+    def __init__(self, size: float, colour: colors.Color):
+        super().__init__()
+        self.size, self.colour = size, colour
+
+    def wrap(self, available_width, available_height):
+        return self.size, self.size
+
+    def draw(self):
+        self.canv.setStrokeColor(self.colour)
+        self.canv.setLineWidth(1.4)
+        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+
+
+class _Layout:
+    """One build of one leaflet: page templates, story and page decorations."""
+
+    def __init__(self, leaflet: Leaflet, pagesize: tuple[float, float], fonts: FontSet):
+        self.leaflet = leaflet
+        self.pagesize = pagesize
+        self.fonts = fonts
+        self.primary = colors.HexColor(leaflet.look.primary)
+        self.accent = colors.HexColor(leaflet.look.accent)
+        self.on_primary = colors.HexColor(leaflet.look.text_on_primary)
+        self.styles = _styles(fonts, self.primary, self.on_primary)
+        self.width = pagesize[0] - 2 * MARGIN
+
+    # --- document --------------------------------------------------------------
+    def build(self, buffer: io.BytesIO) -> None:
+        leaflet = self.leaflet
+        page_w, page_h = self.pagesize
+        first = Frame(MARGIN, FOOTER, self.width, page_h - FOOTER - FIRST_BAND - 8 * mm, id="first",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        later = Frame(MARGIN, FOOTER, self.width, page_h - FOOTER - LATER_BAND - 6 * mm, id="later",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        doc = BaseDocTemplate(
+            buffer, pagesize=self.pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+            bottomMargin=FOOTER, title=leaflet.title, author=leaflet.author, subject=leaflet.subtitle,
+            creator=f"leaflets {__version__}", producer=f"leaflets {__version__} (ReportLab)",
+            keywords=[leaflet.handout_id, *leaflet.profiles, leaflet.language],
+            lang=leaflet.language, displayDocTitle=1, invariant=1, pageCompression=1,
+            initialFontName=self.fonts.regular, initialFontSize=11.5,
+        )
+        doc.addPageTemplates([
+            PageTemplate("first", [first], onPage=self._first_page),
+            PageTemplate("later", [later], onPage=self._later_page),
+        ])
+        doc.build(self.story(), canvasmaker=self._canvas_class())
+
+    def _canvas_class(self):
+        layout = self
+
+        class NumberedCanvas(Canvas):
+            """Holds pages back until the end, so each can say 'Page X of Y'."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self._pages: list[dict] = []
+
+            def showPage(self):
+                self._pages.append(dict(self.__dict__))
+                self._startPage()
+
+            def save(self):
+                total = len(self._pages)
+                for state in self._pages:
+                    self.__dict__.update(state)
+                    layout._page_number(self, total)
+                    super().showPage()
+                self.showOutline()
+                super().save()
+
+        return NumberedCanvas
+
+    # --- page decorations ----------------------------------------------------------
+    def _first_page(self, canv: Canvas, doc) -> None:
+        page_w, page_h = self.pagesize
+        canv.saveState()
+        canv.setFillColor(self.primary)
+        canv.rect(0, page_h - FIRST_BAND, page_w, FIRST_BAND, stroke=0, fill=1)
+        text_x = MARGIN
+        logo = self.leaflet.look.logo
+        if logo is not None:
+            text_x += self._draw_logo(canv, MARGIN, page_h - FIRST_BAND + 5 * mm, 42 * mm, FIRST_BAND - 10 * mm) + 6 * mm
+        canv.setFillColor(self.on_primary)
+        canv.setFont(self.fonts.bold, 16)
+        canv.drawString(text_x, page_h - FIRST_BAND / 2 + 1.5 * mm, self.leaflet.look.clinic_name)
+        if self.leaflet.look.department:
+            canv.setFont(self.fonts.regular, 11.5)
+            canv.drawString(text_x, page_h - FIRST_BAND / 2 - 5 * mm, self.leaflet.look.department)
+        canv.restoreState()
+        self._footer(canv)
+
+    def _later_page(self, canv: Canvas, doc) -> None:
+        page_w, page_h = self.pagesize
+        canv.saveState()
+        canv.setFillColor(self.primary)
+        canv.rect(0, page_h - LATER_BAND + 3 * mm, page_w, LATER_BAND - 3 * mm, stroke=0, fill=1)
+        canv.setFillColor(self.on_primary)
+        canv.setFont(self.fonts.bold, 10)
+        canv.drawString(MARGIN, page_h - LATER_BAND + 6 * mm, self.leaflet.look.clinic_name)
+        canv.setFont(self.fonts.regular, 10)
+        canv.drawRightString(page_w - MARGIN, page_h - LATER_BAND + 6 * mm, self.leaflet.title)
+        canv.restoreState()
+        self._footer(canv)
+
+    def _footer(self, canv: Canvas) -> None:
+        page_w, _ = self.pagesize
+        canv.saveState()
+        canv.setStrokeColor(self.primary)
+        canv.setLineWidth(0.8)
+        canv.line(MARGIN, FOOTER - 5 * mm, page_w - MARGIN, FOOTER - 5 * mm)
+        canv.setFillColor(MUTED)
+        canv.setFont(self.fonts.regular, 9)
+        canv.drawString(MARGIN, FOOTER - 9.5 * mm, self.leaflet.footer)
+        canv.restoreState()
+
+    def _page_number(self, canv: Canvas, total: int) -> None:
+        page_w, _ = self.pagesize
+        label = fill(self.leaflet.page_of, {"page": canv.getPageNumber(), "pages": total})
+        canv.saveState()
+        canv.setFillColor(MUTED)
+        canv.setFont(self.fonts.bold, 9)
+        canv.drawRightString(page_w - MARGIN, FOOTER - 9.5 * mm, label)
+        canv.restoreState()
+
+    def _draw_logo(self, canv: Canvas, x: float, y: float, max_w: float, max_h: float) -> float:
+        """Draw the logo inside the box, keeping its shape; return the width used."""
+        logo = self.leaflet.look.logo
+        if logo.suffix.lower() == ".svg":
+            drawing = load_svg(logo)
+            # Without this, ReportLab's graphics start from Helvetica and put an
+            # unembedded standard font into the PDF even when the logo has no text.
+            drawing.initialFontName = self.fonts.regular
+            scale = min(max_w / drawing.width, max_h / drawing.height)
+            canv.saveState()
+            canv.translate(x, y + (max_h - drawing.height * scale) / 2)
+            canv.scale(scale, scale)
+            renderPDF.draw(drawing, canv, 0, 0)
+            canv.restoreState()
+            return drawing.width * scale
+        from reportlab.lib.utils import ImageReader
+        image = ImageReader(str(logo))
+        img_w, img_h = image.getSize()
+        scale = min(max_w / img_w, max_h / img_h)
+        canv.drawImage(image, x, y + (max_h - img_h * scale) / 2, img_w * scale, img_h * scale, mask="auto")
+        return img_w * scale
+
+    # --- story --------------------------------------------------------------------
+    def story(self) -> list[Flowable]:
+        leaflet, s = self.leaflet, self.styles
+        story: list[Flowable] = [NextPageTemplate("later"), _Bookmark("title", leaflet.title),
+                                 RLParagraph(_markup(leaflet.title), s.title)]
+        if leaflet.subtitle:
+            story.append(RLParagraph(_markup(leaflet.subtitle), s.subtitle))
+        if leaflet.written_for:
+            story.append(RLParagraph(_markup(leaflet.written_for), s.written_for))
+        if leaflet.for_you:
+            story += [Spacer(0, 2 * mm), self._for_you(), Spacer(0, 2 * mm)]
+        for section in leaflet.sections:
+            story += self._section(section)
+        return story
+
+    def _for_you(self) -> Flowable:
+        s = self.styles
+        rows = [[RLParagraph(_markup(self.leaflet.for_you_title), s.header_cell), ""]]
+        rows += [[RLParagraph(f"<b>{_markup(label)}</b>", s.cell), RLParagraph(_markup(value), s.cell)]
+                 for label, value in self.leaflet.for_you]
+        table = RLTable(rows, colWidths=[0.3 * self.width, 0.7 * self.width])
+        table.setStyle(self._table_style([
+            ("SPAN", (0, 0), (-1, 0)),
+            ("BACKGROUND", (0, 0), (-1, 0), self.primary),
+            ("BOX", (0, 0), (-1, -1), 1.2, self.primary),
+            ("LINEBELOW", (0, 1), (-1, -2), 0.4, self.accent),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 7), ("RIGHTPADDING", (0, 0), (-1, -1), 7),
+        ]))
+        return table
+
+    def _section(self, section: LeafletSection) -> list[Flowable]:
+        s = self.styles
+        mark = _Bookmark(f"s-{section.id}", section.title)
+        note = [RLParagraph(_markup(section.sources_note), s.small)] if section.sources_note else []
+        # Space above a heading is a Spacer outside the keep-with-next chain: ReportLab
+        # leaves the first item's spaceBefore out when it measures a chain, and a
+        # heading could then be stranded at the foot of a page.
+        gap = Spacer(0, 10)
+        if section.tone is None or section.tone == "info":
+            content = [RLParagraph(_markup(section.title), s.heading)]
+            for block in section.blocks:
+                content += self._block(block, self.width)
+            if section.tone == "info":
+                return [gap, mark, self._box(content, self.accent, self.primary, 1.0), *note]
+            return [gap, mark, *content, *note]
+        background, border, title_colour, weight = TONES[section.tone]
+        heading = ParagraphStyle("callout_heading", parent=s.heading, textColor=colors.HexColor(title_colour),
+                                 spaceBefore=0, fontSize=17 if section.tone == "emergency" else 15.5)
+        content = [RLParagraph(_markup(section.title), heading)]
+        for block in section.blocks:
+            content += self._block(block, self.width - 14 * mm)
+        box = self._box(content, colors.HexColor(background), colors.HexColor(border), weight)
+        return [gap, mark, box, *note]
+
+    def _table_style(self, commands: list) -> TableStyle:
+        # Every cell holds a Paragraph, but a table still sets its own default
+        # font (Helvetica) unless told otherwise, which would put an unembedded
+        # standard font into the PDF.
+        return TableStyle([("FONT", (0, 0), (-1, -1), self.fonts.regular, 11), *commands])
+
+    def _box(self, content: list[Flowable], background, border, weight: float) -> Flowable:
+        box = RLTable([[content]], colWidths=[self.width])
+        box.setStyle(self._table_style([
+            ("BACKGROUND", (0, 0), (-1, -1), background),
+            ("BOX", (0, 0), (-1, -1), weight, border),
+            ("LEFTPADDING", (0, 0), (-1, -1), 7 * mm), ("RIGHTPADDING", (0, 0), (-1, -1), 7 * mm),
+            ("TOPPADDING", (0, 0), (-1, -1), 4 * mm), ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm),
+        ]))
+        return box
+
+    def _block(self, block, width: float) -> list[Flowable]:
+        s = self.styles
+        if isinstance(block, Paragraph):
+            return [RLParagraph(_markup(block.text), s.body)]
+        # Lists are single flowables per entry (not ListFlowable or one big table) so a
+        # heading can keep with the first entry and long lists still flow across pages.
+        if isinstance(block, BulletList):
+            return [RLParagraph(_entry_markup(e), s.bullet, bulletText="\u2022") for e in block.entries]
+        if isinstance(block, References):
+            return [RLParagraph(_markup(f"{r.text} {r.url}".strip()), s.reference, bulletText=f"{r.number}.")
+                    for r in block.entries]
+        if isinstance(block, Checklist):
+            box = 5 * mm
+            rows = []
+            for entry in block.entries:
+                row = RLTable([[_TickBox(box, self.primary), RLParagraph(_entry_markup(entry), s.entry)]],
+                              colWidths=[box + 5 * mm, width - box - 5 * mm])
+                row.setStyle(self._table_style([
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (0, -1), 3), ("TOPPADDING", (1, 0), (1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ]))
+                rows.append(row)
+            return rows
+        if isinstance(block, Table):
+            return [self._table(block, width)]
+        if isinstance(block, Faq):
+            # Each question with its answer is one table cell: a cell never splits across
+            # pages, and unlike KeepTogether it can follow a heading in a keep-with-next chain.
+            items: list[Flowable] = []
+            for q in block.questions:
+                cell = [RLParagraph(_markup(q.question), s.question), *(RLParagraph(_markup(a), s.body) for a in q.answer)]
+                item = RLTable([[cell]], colWidths=[width])
+                item.setStyle(self._table_style(_NO_PADDING))
+                items += [item, Spacer(0, 5)]
+            return items[:-1]
+        raise TypeError(f"no PDF layout for {type(block).__name__}")
+
+    def _table(self, block: Table, width: float) -> Flowable:
+        s = self.styles
+        count = len(block.columns)
+        first = 0.34 if count == 2 else 1 / count
+        widths = [width * first] + [width * (1 - first) / (count - 1)] * (count - 1)
+        rows = [[RLParagraph(_markup(c), s.header_cell) for c in block.columns]]
+        rows += [[RLParagraph(("<b>%s</b>" if i == 0 else "%s") % _markup(c), s.cell) for i, c in enumerate(row)]
+                 for row in block.rows]
+        table = RLTable(rows, colWidths=widths, repeatRows=1)
+        style = [
+            ("BACKGROUND", (0, 0), (-1, 0), self.primary),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#BFBFBF")),
+            ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ]
+        style += [("BACKGROUND", (0, r), (-1, r), self.accent) for r in range(2, len(rows), 2)]
+        table.setStyle(self._table_style(style))
+        return table

@@ -1,0 +1,202 @@
+"""Assemble one leaflet: apply profiles, fill variables, add the fixed parts.
+
+A pure function of its inputs (no files, no clock, no ReportLab): the same
+handout, profiles, brand and details always give the same Leaflet, which is
+what makes the PDFs reproducible and the step easy to test.
+
+How profiles combine (documented in docs/content-format.md):
+  1. Profiles apply in the order profiles.yaml lists them, whatever order
+     they were asked for, so `--profile flyer --profile femoral` is the
+     same leaflet as `--profile femoral --profile flyer`.
+  2. Keeping information wins over removing it: a section or item that one
+     chosen profile excludes stays if another chosen profile includes or
+     rewords it.
+  3. When two chosen profiles reword the same field, the one listed later
+     in profiles.yaml wins.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+
+from .brand import ClinicBrand
+from .content import LoadedHandout
+from .errors import LeafletError
+from .leaflet import (Block, BulletList, Checklist, Entry, Faq, Leaflet, LeafletSection, Look, Paragraph,
+                      PatientDetails, Question, Reference, References, Table)
+from .model import Profile, UiStrings
+from .substitute import fill
+from .validation import where_of
+
+
+def choose_profiles(loaded: LoadedHandout, profile_ids: Iterable[str]) -> list[Profile]:
+    """The chosen profiles in profiles.yaml order; none chosen means the default one."""
+    wanted = list(dict.fromkeys(profile_ids)) or [loaded.profiles.default]
+    for profile_id in wanted:
+        loaded.profile(profile_id)  # raises with the list of known profiles
+    return [p for p in loaded.profiles.profiles if p.id in wanted]
+
+
+def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBrand, strings: UiStrings,
+            patient: PatientDetails | None = None) -> Leaflet:
+    handout, brand = loaded.handout, clinic.brand
+    chosen = choose_profiles(loaded, profile_ids)
+    language = handout.language
+    date_locale = _date_locale(language, brand.country)
+    context = {
+        "brand": {
+            "clinic_name": brand.clinic_name, "department": brand.department or "",
+            "phone": brand.phone, "emergency_number": brand.emergency_number,
+            "website": brand.website or "", "address": ", ".join(brand.address),
+        },
+        "handout": {"title": handout.title, "reference": handout.reference, "version": handout.version},
+    }
+    numbers = {source.id: n for n, source in enumerate(handout.sources, start=1)}
+
+    def text(obj: Any, key: str, value: str, extra: dict[str, Any] | None = None) -> str:
+        return fill(value, {**context, **(extra or {})}, where_of(obj, key))
+
+    sections = [_section(section, text, strings, numbers) for section in apply_profiles(handout.sections, chosen)]
+    sections += _closing_sections(handout, clinic, strings, text, numbers)
+
+    labels = [p.label for p in chosen if p.id != loaded.profiles.default]
+    details = patient or PatientDetails()
+    for_you = tuple((getattr(strings, field), value) for field, value in (
+        ("patient_name", details.name), ("date", details.date), ("clinician", details.clinician),
+        ("follow_up", details.follow_up), ("notes", details.notes)) if value)
+    review_by = format_date(handout.review_by, format="long", locale=date_locale)
+
+    return Leaflet(
+        handout_id=loaded.id,
+        profiles=tuple(p.id for p in chosen),
+        language=language,
+        title=text(handout, "title", handout.title),
+        subtitle=text(handout, "subtitle", handout.subtitle or ""),
+        written_for=text(strings, "written_for", strings.written_for, {"profiles": "; ".join(labels)}) if labels else "",
+        author=brand.clinic_name,
+        look=Look(brand.clinic_name, brand.department or "", clinic.logo, brand.logo_alt or brand.clinic_name,
+                  brand.colours.primary, brand.colours.accent, brand.colours.text_on_primary),
+        for_you=for_you,
+        for_you_title=strings.for_you,
+        sections=tuple(sections),
+        footer=text(strings, "footer", strings.footer, {
+            "reference": handout.reference, "version": handout.version, "review_by": review_by}),
+        page_of=strings.page_of,
+        published=handout.published,
+        review_by=handout.review_by,
+    )
+
+
+def apply_profiles(base: Sequence[Any], chosen: Sequence[Profile]) -> list[Any]:
+    """The handout's sections after the chosen profiles have added, removed and reworded."""
+    sections = list(base)
+    for profile in chosen:
+        for addition in profile.add_sections:
+            sections.insert(_position(sections, addition.after), addition.section)
+    for profile in chosen:
+        for addition in profile.add_items:
+            index = next(i for i, s in enumerate(sections) if s.id == addition.to)
+            section = sections[index]
+            field = "rows" if section.kind == "table" else "items"
+            items = list(getattr(section, field))
+            for offset, item in enumerate(addition.items):
+                items.insert(_position(items, addition.after) + offset, item)
+            sections[index] = _copy(section, {field: items})
+
+    included = {t for p in chosen for t in p.include}
+    reworded: dict[str, dict[str, Any]] = {}
+    for profile in chosen:  # later profiles overwrite earlier ones field by field
+        for replacement in profile.replace:
+            reworded.setdefault(replacement.target, {}).update(replacement.fields())
+    excluded = {t for p in chosen for t in p.exclude} - included - set(reworded)
+
+    def shown(target: str, node: Any) -> bool:
+        return target not in excluded and (not node.optional or target in included)
+
+    result = []
+    for section in sections:
+        if not shown(section.id, section):
+            continue
+        update = dict(reworded.get(section.id, {}))
+        field = "rows" if section.kind == "table" else "items"
+        if hasattr(section, field):
+            update[field] = [_copy(item, reworded.get(f"{section.id}.{item.id}", {}))
+                             for item in getattr(section, field) if shown(f"{section.id}.{item.id}", item)]
+        result.append(_copy(section, update))
+    return result
+
+
+def _position(nodes: list[Any], after: str | None) -> int:
+    if after is None:
+        return len(nodes)
+    return next(i for i, node in enumerate(nodes) if node.id == after) + 1
+
+
+def _copy(node: Any, update: dict[str, Any]) -> Any:
+    """A copy with new field values that still knows where it was read from."""
+    if not update:
+        return node
+    copy = node.model_copy(update=update)
+    copy._file, copy._marks = node._file, node._marks
+    return copy
+
+
+def _section(section: Any, text, strings: UiStrings, numbers: dict[str, int]) -> LeafletSection:
+    blocks: list[Block] = [Paragraph(text(section, "intro", p)) for p in section.intro]
+    kind = section.kind
+    if kind in ("paragraphs", "callout"):
+        blocks += [Paragraph(text(section, "paragraphs", p)) for p in section.paragraphs]
+    if kind in ("bullets", "callout") and section.items:
+        blocks.append(BulletList(tuple(_entry(item, text) for item in section.items)))
+    elif kind == "checklist":
+        blocks.append(Checklist(tuple(_entry(item, text) for item in section.items)))
+    elif kind == "table":
+        blocks.append(Table(tuple(text(section, "columns", c) for c in section.columns),
+                            tuple(tuple(text(row, "cells", c) for c in row.cells) for row in section.rows)))
+    elif kind == "faq":
+        blocks.append(Faq(tuple(Question(text(item, "question", item.question),
+                                         tuple(text(item, "answer", a) for a in item.answer))
+                                for item in section.items)))
+    blocks += [Paragraph(text(section, "closing", p)) for p in section.closing]
+    cited = sorted(numbers[s] for s in section.sources)
+    note = fill(strings.section_sources, {"numbers": ", ".join(map(str, cited))}) if cited else ""
+    return LeafletSection(section.id, text(section, "title", section.title), tuple(blocks),
+                          getattr(section, "tone", None), note)
+
+
+def _entry(item: Any, text) -> Entry:
+    return Entry(text(item, "lead", item.lead) if item.lead else "", text(item, "text", item.text))
+
+
+def _closing_sections(handout, clinic: ClinicBrand, strings: UiStrings, text, numbers) -> list[LeafletSection]:
+    """Sources, contact details and 'about this leaflet': the same on every handout."""
+    brand = clinic.brand
+    sources = References(tuple(Reference(numbers[s.id], text(s, "text", s.text), s.url or "")
+                               for s in handout.sources))
+    contact = [strings.contact_phone, strings.contact_emergency] + ([strings.contact_website] if brand.website else [])
+    contact_blocks = [Paragraph(text(strings, "contact_phone", line)) for line in contact]
+    contact_blocks += [Paragraph(line) for line in brand.address]
+    about = [Paragraph(text(strings, "about_lines", line, {
+        "reference": handout.reference, "version": handout.version,
+        "published": format_date(handout.published, format="long", locale=_date_locale(handout.language, brand.country)),
+        "review_by": format_date(handout.review_by, format="long", locale=_date_locale(handout.language, brand.country)),
+    })) for line in strings.about_lines]
+    return [
+        LeafletSection("contact", text(strings, "contact_title", strings.contact_title), tuple(contact_blocks)),
+        LeafletSection("sources", text(strings, "sources_title", strings.sources_title), (sources,)),
+        LeafletSection("about", text(strings, "about_title", strings.about_title), tuple(about)),
+    ]
+
+
+def _date_locale(language: str, country: str) -> Locale:
+    """Dates as the clinic's country writes them in this language (en + GB: 1 November 2027)."""
+    try:
+        return Locale.parse(f"{language.replace('-', '_')}_{country}")
+    except (UnknownLocaleError, ValueError):
+        try:
+            return Locale.parse(language.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            raise LeafletError(f"no date format is known for the language '{language}'") from None
