@@ -204,9 +204,8 @@ def load_profiles(file: Path, handout: Handout, errors: list[LeafletError]) -> P
         for replacement in profile.replace:
             errors += _check_replacement(replacement, sections)
 
-        validated.append(_keep_locations(profile, profile.model_copy(
-            update={"add_sections": added_sections, "add_items": added_items})))
-    return _keep_locations(profile_set, profile_set.model_copy(update={"profiles": validated}))
+        validated.append(profile.model_copy(update={"add_sections": added_sections, "add_items": added_items}))
+    return profile_set.model_copy(update={"profiles": validated})
 
 
 _TARGET_HINT = "write 'section-id' or 'section-id.item-id' (see `generate.py list` and handout.yaml)"
@@ -253,11 +252,6 @@ def _check_replacement(replacement: Replacement, sections: dict[str, Any]) -> li
 def _unknown(obj: Located, key: str, value: str, known: dict[str, Any]) -> LeafletError:
     return LeafletError(f"unknown {'section' if key == 'to' else 'id'} '{value}'", where_of(obj, key),
                         f"known here: {', '.join(known) or '(none)'}")
-
-
-def _keep_locations(original: Located, copy: Located) -> Located:
-    copy._file, copy._marks = original._file, original._marks
-    return copy
 
 
 def load_strings(folder: Path, language: str) -> UiStrings:

@@ -15,6 +15,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from .errors import LeafletError
+from .leaflet import PRIVATE
 from .paths import FONTS_DIR
 
 
@@ -51,3 +53,23 @@ def leaflet_fonts() -> FontSet:
                 addMapping(fonts.regular, bold, italic, name)
             _registered = True
     return ATKINSON
+
+
+def check_coverage(strings, fonts: FontSet) -> None:
+    """Fail before rendering if any character has no glyph: never a blank box in a leaflet.
+
+    strings: (where, text) pairs. Both regular and bold faces are checked,
+    since headings and labels use bold.
+    """
+    faces = [pdfmetrics.getFont(name).face.charToGlyph for name in (fonts.regular, fonts.bold)]
+    for where, text in strings:
+        for char in text:
+            if char not in "\n\t" and any(ord(char) not in face for face in faces):
+                if where.startswith(PRIVATE):  # never echo what was typed about a patient
+                    raise LeafletError(
+                        f"{where.removeprefix(PRIVATE)} contains a character the leaflet's font cannot print",
+                        hint="type it with the letters of the leaflet's language, or leave it blank")
+                raise LeafletError(
+                    f"the character '{char}' (U+{ord(char):04X}) in {where} cannot be printed "
+                    f"with the leaflet's font, {fonts.regular}",
+                    hint="remove or replace the character; other scripts need a leaflet in that language")

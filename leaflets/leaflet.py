@@ -123,3 +123,44 @@ class Leaflet:
     page_of: str                            # a template with {{ page }} and {{ pages }}
     published: dt.date
     review_by: dt.date
+
+
+PRIVATE = "patient detail: "
+
+
+def texts(leaflet: Leaflet):
+    """Every printed string with a short description of where it appears.
+
+    Places of patient details start with PRIVATE: messages about them must
+    not repeat what was typed.
+    """
+    yield "the title", leaflet.title
+    yield "the subtitle", leaflet.subtitle
+    yield "the 'written for' line", leaflet.written_for
+    yield "the footer", leaflet.footer
+    yield "the clinic name", leaflet.look.clinic_name
+    yield "the department", leaflet.look.department
+    for label, value in leaflet.for_you:
+        yield PRIVATE + f"'{label}' in the '{leaflet.for_you_title}' box", value
+    for section in leaflet.sections:
+        place = f"section '{section.id}'"
+        yield place, section.title
+        yield place, section.sources_note
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                yield place, block.text
+            elif isinstance(block, (BulletList, Checklist)):
+                for entry in block.entries:
+                    yield place, entry.lead
+                    yield place, entry.text
+            elif isinstance(block, Table):
+                for row in (block.columns, *block.rows):
+                    yield from ((place, cell) for cell in row)
+            elif isinstance(block, Faq):
+                for question in block.questions:
+                    yield place, question.question
+                    yield from ((place, answer) for answer in question.answer)
+            elif isinstance(block, References):
+                for reference in block.entries:
+                    yield place, reference.text
+                    yield place, reference.url

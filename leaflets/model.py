@@ -31,6 +31,7 @@ class Located(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     _file: Any = PrivateAttr(default=None)
     _marks: dict[str, tuple[int, int]] = PrivateAttr(default_factory=dict)
+    _path: str = PrivateAttr(default="")
 
 
 # --- handout content ---------------------------------------------------------

@@ -136,12 +136,8 @@ def _position(nodes: list[Any], after: str | None) -> int:
 
 
 def _copy(node: Any, update: dict[str, Any]) -> Any:
-    """A copy with new field values that still knows where it was read from."""
-    if not update:
-        return node
-    copy = node.model_copy(update=update)
-    copy._file, copy._marks = node._file, node._marks
-    return copy
+    """A copy with new field values; model_copy keeps where it was read from."""
+    return node.model_copy(update=update) if update else node
 
 
 def _section(section: Any, text, strings: UiStrings, numbers: dict[str, int]) -> LeafletSection:

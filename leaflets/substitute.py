@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import LeafletError, Where
@@ -29,10 +29,12 @@ def fill(text: str, context: dict[str, Any], where: Where | None = None) -> str:
         return text
     try:
         return _compile(text).render(context)
+    except UndefinedError as exc:
+        raise LeafletError(f"the text uses a variable that does not exist ({exc.message})", where,
+                           f"variables you can use: {', '.join(_describe(context))}") from None
     except TemplateError as exc:
-        names = ", ".join(_describe(context))
-        raise LeafletError(f"cannot fill in the text: {exc.message or exc}", where,
-                           f"variables you can use: {names}") from None
+        raise LeafletError(f"the text has a broken {{{{ }}}} or {{% %}} ({exc.message})", where,
+                           "write variables as {{ brand.phone }}; to print a brace, avoid '{{' in text") from None
 
 
 def _describe(context: dict[str, Any], prefix: str = "") -> list[str]:

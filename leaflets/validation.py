@@ -16,7 +16,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import ContentErrors, LeafletError, Where
 from .model import SECTION_KINDS, Located
-from .yamlsource import KeyPath, YamlSource
+from .yamlsource import KeyPath, YamlSource, format_path
 
 # What to do when a value does not match its pattern, by key name.
 _PATTERN_HINTS = {
@@ -48,6 +48,7 @@ def attach_locations(value: Any, source: YamlSource, path: KeyPath) -> None:
     """Remember on every model the file and the line of each of its keys."""
     if isinstance(value, Located):
         value._file = source.file
+        value._path = format_path(path, source.data)
         value._marks = {"": source.marks.get(path, (1, 1))}
         for name in type(value).model_fields:
             if path + (name,) in source.marks:
@@ -61,7 +62,8 @@ def attach_locations(value: Any, source: YamlSource, path: KeyPath) -> None:
 def where_of(obj: Located, key: str = "", label: str | None = None) -> Where:
     """The place of a model (or one of its keys) in the file it was read from."""
     line, column = obj._marks.get(key) or obj._marks.get("", (None, None))
-    return Where(obj._file, line, column, label or key or None)
+    label = label or ".".join(part for part in (obj._path, key) if part)
+    return Where(obj._file, line, column, label or None)
 
 
 def _data_path(loc: tuple, data: Any) -> KeyPath:
@@ -86,37 +88,39 @@ def _model_at(model: Any, loc: tuple) -> type[BaseModel] | None:
     """The model class that owns the last key of an error path, to list its keys."""
     current = model
     for step in loc:
-        current = _unwrap(current, step)
-        if current is None:
-            return None
-        if isinstance(current, type) and issubclass(current, BaseModel) and step in current.model_fields:
+        current = _strip(current)
+        if typing.get_origin(current) in (typing.Union, types.UnionType):
+            current = _union_member(current, step)  # pydantic puts the union's tag in the path
+        elif typing.get_origin(current) is list and isinstance(step, int):
+            current = typing.get_args(current)[0]
+        elif isinstance(current, type) and issubclass(current, BaseModel) and step in current.model_fields:
             current = current.model_fields[step].annotation
-    current = _unwrap(current, None)
+        else:
+            return None
+    current = _strip(current)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def _unwrap(tp: Any, step: Any) -> Any:
-    """Step through Annotated, Optional, list and discriminated unions towards a model class."""
+def _strip(tp: Any) -> Any:
+    """Annotated[X, ...] and Optional[X] both mean X here."""
     while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
+        if typing.get_origin(tp) is typing.Annotated:
             tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, types.UnionType):
+            continue
+        if typing.get_origin(tp) in (typing.Union, types.UnionType):
             members = [a for a in typing.get_args(tp) if a is not type(None)]
-            tagged = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)
-                      and "kind" in m.model_fields
-                      and step in typing.get_args(m.model_fields["kind"].annotation)]
-            if tagged:
-                return tagged[0]
-            if len(members) != 1:
-                return members[0] if members and isinstance(step, str) and isinstance(members[0], type) else None
-            tp = members[0]
-        elif origin is list:
-            if isinstance(step, int):
-                return typing.get_args(tp)[0]
-            return tp
-        else:
-            return tp
+            if len(members) == 1:
+                tp = members[0]
+                continue
+        return tp
+
+
+def _union_member(union: Any, tag: Any) -> Any:
+    for member in typing.get_args(union):
+        if isinstance(member, type) and issubclass(member, BaseModel) and "kind" in member.model_fields \
+                and tag in typing.get_args(member.model_fields["kind"].annotation):
+            return member
+    return None
 
 
 def _explain(err: dict, model: Any, source: YamlSource, data: Any, base: KeyPath) -> LeafletError:
@@ -140,12 +144,15 @@ def _explain(err: dict, model: Any, source: YamlSource, data: Any, base: KeyPath
     if kind == "missing":
         return LeafletError(f"the required key '{key}' is missing", where, f"add '{key}:' here")
     if kind == "union_tag_invalid":
-        return LeafletError(f"unknown section kind {shown}", where, f"use one of: {', '.join(SECTION_KINDS)}")
+        where = source.where(base + path + ("kind",))
+        return LeafletError(f"unknown section kind '{err['ctx']['tag']}'", where,
+                            f"use one of: {', '.join(SECTION_KINDS)}")
     if kind == "union_tag_not_found":
         return LeafletError("this section has no 'kind'", where, f"add 'kind:' with one of: {', '.join(SECTION_KINDS)}")
     if kind in ("string_type", "string_sub_type"):
         return LeafletError(f"expected text, found {shown}", where,
-                            "put the value in quotes, e.g. version: \"1.0\" (YAML reads 1.0, yes or 2026-01-01 otherwise)")
+                            f"put the value in quotes, e.g. {key}: \"{value}\" (YAML reads 1.0, 999, yes "
+                            "or 2026-01-01 as numbers, true/false or dates otherwise)")
     if kind == "string_too_short":
         return LeafletError("this text is empty", where, "write the text, or remove the key")
     if kind == "string_pattern_mismatch":

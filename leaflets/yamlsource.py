@@ -33,13 +33,21 @@ class YamlSource:
         while probe and probe not in self.marks:
             probe = probe[:-1]
         line, column = self.marks.get(probe, (1, 1))
-        return Where(self.file, line, column, format_path(path))
+        return Where(self.file, line, column, format_path(path, self.data))
 
 
-def format_path(path: KeyPath) -> str:
+def format_path(path: KeyPath, data: Any = None) -> str:
+    """A key path as authors think of it: list entries by their id where they have one."""
     text = ""
+    node = data
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            entry = node[part] if isinstance(node, list) and part < len(node) else None
+            text += f"[{entry['id']}]" if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"[{part + 1}]"
+            node = entry
+        else:
+            text += f".{part}" if text else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
     return text
 
 

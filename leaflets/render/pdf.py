@@ -25,8 +25,9 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
 
 from .. import __version__
-from ..fonts import FontSet, leaflet_fonts
-from ..leaflet import BulletList, Checklist, Entry, Faq, Leaflet, LeafletSection, Paragraph, References, Table
+from ..fonts import FontSet, check_coverage, leaflet_fonts
+from ..leaflet import (BulletList, Checklist, Entry, Faq, Leaflet, LeafletSection, Paragraph, References, Table,
+                       texts)
 from ..substitute import fill
 from .logo import load_svg
 
@@ -50,7 +51,9 @@ TONES = {
 def render_pdf(leaflet: Leaflet, paper: str = "a4") -> bytes:
     """The leaflet as PDF bytes; nothing is written to disk here."""
     buffer = io.BytesIO()
-    layout = _Layout(leaflet, PAPER_SIZES[paper], leaflet_fonts())
+    fonts = leaflet_fonts()
+    check_coverage(texts(leaflet), fonts)
+    layout = _Layout(leaflet, PAPER_SIZES[paper], fonts)
     layout.build(buffer)
     return buffer.getvalue()
 
@@ -85,7 +88,7 @@ def _styles(fonts: FontSet, primary: colors.Color, on_primary: colors.Color) -> 
         body=body,
         entry=ParagraphStyle("entry", parent=body, spaceAfter=3),
         bullet=ParagraphStyle("bullet", parent=body, spaceAfter=3, leftIndent=15, bulletIndent=3,
-                              bulletFontName=fonts.bold, bulletColor=primary),
+                              bulletFontName=fonts.bold, bulletFontSize=11.5, bulletColor=primary),
         question=ParagraphStyle("question", parent=body, fontName=fonts.bold, fontSize=12.5, leading=17,
                                 spaceAfter=2),
         cell=ParagraphStyle("cell", parent=body, fontSize=11, leading=14.5, spaceAfter=0),
@@ -93,7 +96,7 @@ def _styles(fonts: FontSet, primary: colors.Color, on_primary: colors.Color) -> 
                                    textColor=on_primary, spaceAfter=0),
         small=ParagraphStyle("small", parent=body, fontSize=9, leading=12, textColor=MUTED, spaceAfter=4),
         reference=ParagraphStyle("reference", parent=body, fontSize=10, leading=13, spaceAfter=3,
-                                 leftIndent=18, bulletIndent=0, bulletFontName=fonts.bold),
+                                 leftIndent=18, bulletIndent=0, bulletFontName=fonts.bold, bulletFontSize=10),
     )
 
 

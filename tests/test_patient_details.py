@@ -1,0 +1,77 @@
+"""Discharge details: printed literally in the 'For you' box, and nowhere else."""
+
+from __future__ import annotations
+
+from pypdf import PdfReader
+
+from tests.conftest import run_generate
+from tests.pdfcheck import page_texts, pdfinfo, pdftotext
+
+HOSTILE_NAME = 'Zoë <b>O’Brien</b> & {{ brand.phone }} <img src="x.png"/>'
+NOTES = "Line one <i>not italic</i>\nLine two &amp; more"
+
+
+def test_details_print_in_a_for_you_box_on_the_first_page(built):
+    pdf = built("--patient-name", "Sam Example", "--date", "24 November 2026", "--clinician", "Dr Rivera",
+                "--follow-up", "Clinic B, 3 December 10:30", "--notes", "Walk twice a day.")
+    first = page_texts(pdf)[0]
+    for expected in ["For you", "Name Sam Example", "Date 24 November 2026", "Your clinician Dr Rivera",
+                     "Follow-up appointment Clinic B, 3 December 10:30", "Notes Walk twice a day."]:
+        assert expected in first
+
+
+def test_markup_and_template_syntax_in_details_print_literally(built):
+    pdf = built("--patient-name", HOSTILE_NAME, "--notes", NOTES)
+    text = pdftotext(pdf)
+    assert HOSTILE_NAME in text
+    assert "Line one <i>not italic</i> Line two &amp; more" in text
+    assert "020 7946 0321 <img" not in text, "{{ brand.phone }} in a name must not be filled in"
+    for page in PdfReader(pdf).pages:  # '<img src=...>' must not have become a picture
+        xobjects = page["/Resources"].get("/XObject", {})
+        assert not [x for x in xobjects.values() if x.get_object().get("/Subtype") == "/Image"]
+
+
+def test_no_box_without_details(built):
+    assert "For you" not in page_texts(built())[0]
+
+
+def test_details_stay_out_of_metadata_file_names_and_messages(tmp_path):
+    result = run_generate("build", "--patient-name", "Sam Secretname", "--notes", "Allergic to Secretnote",
+                          cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Secret" not in result.stdout + result.stderr
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert [p.name for p in files] == ["dvt-walking-default-en-a4.pdf"]
+    info = pdfinfo(files[0])
+    assert not any("Secret" in value for value in info.values())
+    assert "Sam Secretname" in pdftotext(files[0])
+
+
+def test_standard_output_mode_writes_no_file(tmp_path):
+    result = subprocess_bytes(tmp_path, "build", "--patient-name", "Sam Example", "-o", "-")
+    assert result.returncode == 0
+    assert result.stdout.startswith(b"%PDF-") and result.stdout.rstrip().endswith(b"%%EOF")
+    assert not any(tmp_path.iterdir())
+
+
+def test_too_long_details_are_refused_before_anything_is_written(tmp_path):
+    result = run_generate("build", "--notes", "x" * 801, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--notes is 801 characters long; the limit is 800" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_unprintable_characters_are_refused_without_repeating_them(tmp_path):
+    result = run_generate("build", "--patient-name", "Ли Secret", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "'Name' in the 'For you' box contains a character the leaflet's font cannot print" in result.stderr
+    assert "Secret" not in result.stderr and "Ли" not in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def subprocess_bytes(cwd, *args):
+    import subprocess
+    import sys
+    from tests.conftest import ROOT
+    return subprocess.run([sys.executable, str(ROOT / "generate.py"), *args], cwd=cwd, capture_output=True,
+                          timeout=120)
