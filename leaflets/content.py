@@ -43,7 +43,6 @@ class LoadedHandout:
 
     @property
     def languages(self) -> list[str]:
-        # Translations (issue: languages) will add to this list.
         return [self.handout.language]
 
     def profile(self, profile_id: str) -> Profile:

@@ -55,19 +55,23 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
         "handout": {"title": handout.title, "reference": handout.reference, "version": handout.version},
     }
     numbers = {source.id: n for n, source in enumerate(handout.sources, start=1)}
+    facts = {  # what the footer and "about this leaflet" may say about the leaflet itself
+        "reference": handout.reference, "version": handout.version,
+        "published": format_date(handout.published, format="long", locale=date_locale),
+        "review_by": format_date(handout.review_by, format="long", locale=date_locale),
+    }
 
     def text(obj: Any, key: str, value: str, extra: dict[str, Any] | None = None) -> str:
         return fill(value, {**context, **(extra or {})}, where_of(obj, key))
 
     sections = [_section(section, text, strings, numbers) for section in apply_profiles(handout.sections, chosen)]
-    sections += _closing_sections(handout, clinic, strings, text, numbers)
+    sections += _closing_sections(handout, clinic, strings, text, numbers, facts)
 
     labels = [p.label for p in chosen if p.id != loaded.profiles.default]
     details = patient or PatientDetails()
     for_you = tuple((getattr(strings, field), value) for field, value in (
         ("patient_name", details.name), ("date", details.date), ("clinician", details.clinician),
         ("follow_up", details.follow_up), ("notes", details.notes)) if value)
-    review_by = format_date(handout.review_by, format="long", locale=date_locale)
 
     return Leaflet(
         handout_id=loaded.id,
@@ -82,8 +86,7 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
         for_you=for_you,
         for_you_title=strings.for_you,
         sections=tuple(sections),
-        footer=text(strings, "footer", strings.footer, {
-            "reference": handout.reference, "version": handout.version, "review_by": review_by}),
+        footer=text(strings, "footer", strings.footer, facts),
         page_of=strings.page_of,
         published=handout.published,
         review_by=handout.review_by,
@@ -167,21 +170,17 @@ def _entry(item: Any, text) -> Entry:
     return Entry(text(item, "lead", item.lead) if item.lead else "", text(item, "text", item.text))
 
 
-def _closing_sections(handout, clinic: ClinicBrand, strings: UiStrings, text, numbers) -> list[LeafletSection]:
-    """Sources, contact details and 'about this leaflet': the same on every handout."""
-    brand = clinic.brand
+def _closing_sections(handout, clinic: ClinicBrand, strings: UiStrings, text, numbers,
+                      facts: dict[str, str]) -> list[LeafletSection]:
+    """Contact details, sources and 'about this leaflet': the same on every handout."""
+    contact_keys = ["contact_phone", "contact_emergency"] + (["contact_website"] if clinic.brand.website else [])
+    contact = [Paragraph(text(strings, key, getattr(strings, key))) for key in contact_keys]
+    contact += [Paragraph(line) for line in clinic.brand.address]
     sources = References(tuple(Reference(numbers[s.id], text(s, "text", s.text), s.url or "")
                                for s in handout.sources))
-    contact = [strings.contact_phone, strings.contact_emergency] + ([strings.contact_website] if brand.website else [])
-    contact_blocks = [Paragraph(text(strings, "contact_phone", line)) for line in contact]
-    contact_blocks += [Paragraph(line) for line in brand.address]
-    about = [Paragraph(text(strings, "about_lines", line, {
-        "reference": handout.reference, "version": handout.version,
-        "published": format_date(handout.published, format="long", locale=_date_locale(handout.language, brand.country)),
-        "review_by": format_date(handout.review_by, format="long", locale=_date_locale(handout.language, brand.country)),
-    })) for line in strings.about_lines]
+    about = [Paragraph(text(strings, "about_lines", line, facts)) for line in strings.about_lines]
     return [
-        LeafletSection("contact", text(strings, "contact_title", strings.contact_title), tuple(contact_blocks)),
+        LeafletSection("contact", text(strings, "contact_title", strings.contact_title), tuple(contact)),
         LeafletSection("sources", text(strings, "sources_title", strings.sources_title), (sources,)),
         LeafletSection("about", text(strings, "about_title", strings.about_title), tuple(about)),
     ]
