@@ -19,7 +19,7 @@ from .output import STDOUT, write_atomically
 from .pipeline import DEFAULT_HANDOUT, LeafletRequest, build_pdf, open_brand, open_library
 from .render.pdf import PAPER_SIZES
 
-COMMANDS = ("build", "list")
+COMMANDS = ("build", "batch", "list")
 
 # Longest text accepted for each discharge detail: enough for real use, short
 # enough that the "For you" box stays on the first page.
@@ -80,6 +80,22 @@ def _parser() -> argparse.ArgumentParser:
         details.add_argument(flag, dest=dest, default="", metavar="TEXT", help=f"at most {limit} characters")
     build.set_defaults(run=_build)
 
+    batch = commands.add_parser(
+        "batch", help="build every leaflet (handout x profile x language x paper) and a download site",
+        description="Build every leaflet, in parallel, with a download site and manifest.json. "
+                    "Unchanged leaflets are skipped; an interrupted batch finishes on the next run.")
+    _content_options(batch)
+    batch.add_argument("--handout", action="append", default=[], metavar="ID", help="only these handouts (repeat)")
+    batch.add_argument("--profile", action="append", default=[], metavar="ID",
+                       help="only these profiles (repeat); 'femoral+flyer' builds one combined leaflet")
+    batch.add_argument("--lang", action="append", default=[], metavar="CODE", help="only these languages (repeat)")
+    batch.add_argument("--paper", action="append", default=[], type=str.lower, choices=sorted(PAPER_SIZES),
+                       help="only these paper sizes (repeat)")
+    batch.add_argument("-o", "--output", required=True, type=Path, metavar="DIR", help="folder for the site")
+    batch.add_argument("--jobs", type=_positive, metavar="N", help="processes to use (default: all cores)")
+    batch.add_argument("--force", action="store_true", help="rebuild everything, changed or not")
+    batch.set_defaults(run=_batch)
+
     listing = commands.add_parser("list", help="show handouts with their profiles and languages",
                                   description="Show handouts with their profiles and languages.")
     _content_options(listing)
@@ -114,7 +130,7 @@ def _build(args: argparse.Namespace) -> int:
     clinic = open_brand(args.brand)
     pdf = build_pdf(loaded, request, clinic)
     output = args.output or _default_output(request, loaded.handout.language)
-    write_atomically(output, pdf)
+    write_atomically(output, pdf.data)
     if output != STDOUT:
         print(output)
     return 0
@@ -123,6 +139,24 @@ def _build(args: argparse.Namespace) -> int:
 def _default_output(request: LeafletRequest, source_language: str) -> str:
     profiles = "+".join(sorted(request.profiles)) or "default"
     return os.path.join("out", f"{request.handout}-{profiles}-{request.language or source_language}-{request.paper}.pdf")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got '{text}'")
+    return int(text)
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch  # the process pool is only needed here
+    summary = run_batch(args.output, content=args.content, brand=args.brand, handouts=args.handout,
+                        profiles=args.profile, languages=args.lang, papers=args.paper, jobs=args.jobs,
+                        force=args.force)
+    print(f"built {summary.built}, skipped {summary.skipped}, failed {len(summary.failed)} "
+          f"in {summary.seconds:.1f} s; site: {Path(args.output) / 'index.html'}")
+    for stem, reason in summary.failed:
+        print(f"failed: {stem}: {reason}", file=sys.stderr)
+    return 1 if summary.failed else 0
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Union
+from typing import ClassVar, Literal, Union
 
 
 @dataclass(frozen=True)
 class Paragraph:
+    kind: ClassVar[str] = "paragraph"
     text: str
 
 
@@ -27,16 +28,19 @@ class Entry:
 
 @dataclass(frozen=True)
 class BulletList:
+    kind: ClassVar[str] = "bullets"
     entries: tuple[Entry, ...]
 
 
 @dataclass(frozen=True)
 class Checklist:
+    kind: ClassVar[str] = "checklist"
     entries: tuple[Entry, ...]
 
 
 @dataclass(frozen=True)
 class Table:
+    kind: ClassVar[str] = "table"
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
@@ -49,6 +53,7 @@ class Question:
 
 @dataclass(frozen=True)
 class Faq:
+    kind: ClassVar[str] = "faq"
     questions: tuple[Question, ...]
 
 
@@ -63,6 +68,7 @@ class Reference:
 class References:
     """The numbered sources at the end of a leaflet, printed small."""
 
+    kind: ClassVar[str] = "references"
     entries: tuple[Reference, ...]
 
 

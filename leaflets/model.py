@@ -226,3 +226,11 @@ class UiStrings(Located):
     about_lines: Paragraphs
     footer: Text = Field(description="Footer text; {{ reference }}, {{ version }}, {{ review_by }} available.")
     page_of: Text = Field(description="'Page {{ page }} of {{ pages }}'.")
+    site_title: Text
+    site_intro: Text
+    read_online: Text
+    pdf_link: Text = Field(description="Link to a PDF; {{ paper }} and {{ size }} available.")
+    paper_a4: Text
+    paper_letter: Text
+    back_to_list: Text
+    other_languages: Text

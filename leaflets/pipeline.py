@@ -14,7 +14,7 @@ from .content import Library, LoadedHandout, load_strings
 from .errors import LeafletError
 from .leaflet import Leaflet, PatientDetails
 from .paths import default_brand_file, default_content_dir, strings_dir
-from .render.pdf import PAPER_SIZES, render_pdf
+from .render.pdf import PAPER_SIZES, RenderedPdf, render_pdf
 from .resolve import resolve
 
 DEFAULT_HANDOUT = "dvt-walking"
@@ -47,5 +47,5 @@ def resolve_request(loaded: LoadedHandout, request: LeafletRequest, clinic: Clin
     return resolve(loaded, request.profiles, clinic, load_strings(strings_dir(), language), request.patient)
 
 
-def build_pdf(loaded: LoadedHandout, request: LeafletRequest, clinic: ClinicBrand) -> bytes:
+def build_pdf(loaded: LoadedHandout, request: LeafletRequest, clinic: ClinicBrand) -> RenderedPdf:
     return render_pdf(resolve_request(loaded, request, clinic), request.paper)

@@ -81,8 +81,7 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
         subtitle=text(handout, "subtitle", handout.subtitle or ""),
         written_for=text(strings, "written_for", strings.written_for, {"profiles": "; ".join(labels)}) if labels else "",
         author=brand.clinic_name,
-        look=Look(brand.clinic_name, brand.department or "", clinic.logo, brand.logo_alt or brand.clinic_name,
-                  brand.colours.primary, brand.colours.accent, brand.colours.text_on_primary),
+        look=look_of(clinic),
         for_you=for_you,
         for_you_title=strings.for_you,
         sections=tuple(sections),
@@ -91,6 +90,13 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
         published=handout.published,
         review_by=handout.review_by,
     )
+
+
+def look_of(clinic: ClinicBrand) -> Look:
+    """What a renderer needs of the brand's visual identity."""
+    brand = clinic.brand
+    return Look(brand.clinic_name, brand.department or "", clinic.logo, brand.logo_alt or brand.clinic_name,
+                brand.colours.primary, brand.colours.accent, brand.colours.text_on_primary)
 
 
 def apply_profiles(base: Sequence[Any], chosen: Sequence[Profile]) -> list[Any]:

@@ -48,14 +48,20 @@ TONES = {
 }
 
 
-def render_pdf(leaflet: Leaflet, paper: str = "a4") -> bytes:
-    """The leaflet as PDF bytes; nothing is written to disk here."""
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+
+
+def render_pdf(leaflet: Leaflet, paper: str = "a4") -> RenderedPdf:
+    """The leaflet as PDF bytes and its page count; nothing is written to disk here."""
     buffer = io.BytesIO()
     fonts = leaflet_fonts()
     check_coverage(texts(leaflet), fonts)
     layout = _Layout(leaflet, PAPER_SIZES[paper], fonts)
-    layout.build(buffer)
-    return buffer.getvalue()
+    pages = layout.build(buffer)
+    return RenderedPdf(buffer.getvalue(), pages)
 
 
 @dataclass(frozen=True)
@@ -157,7 +163,8 @@ class _Layout:
         self.width = pagesize[0] - 2 * MARGIN
 
     # --- document --------------------------------------------------------------
-    def build(self, buffer: io.BytesIO) -> None:
+    def build(self, buffer: io.BytesIO) -> int:
+        """Lay out and write the PDF; return the number of pages."""
         leaflet = self.leaflet
         page_w, page_h = self.pagesize
         first = Frame(MARGIN, FOOTER, self.width, page_h - FOOTER - FIRST_BAND - 8 * mm, id="first",
@@ -177,6 +184,7 @@ class _Layout:
             PageTemplate("later", [later], onPage=self._later_page),
         ])
         doc.build(self.story(), canvasmaker=self._canvas_class())
+        return doc.page
 
     def _canvas_class(self):
         layout = self

@@ -1,0 +1,353 @@
+"""Build every leaflet a clinic offers, in parallel, and the site patients download them from.
+
+One unit of work is one leaflet variant (handout x profiles x language): it is
+resolved once and written as a PDF per paper size plus an HTML page. A unit
+whose inputs (content, wording, brand, fonts, templates, code) are unchanged
+since the last run is skipped. Files are written atomically, the manifest is
+saved as work completes, and a lock keeps two batches out of one folder, so a
+batch killed halfway leaves no partial file and the next run finishes the rest.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import __version__
+from .brand import ClinicBrand
+from .content import Library, LoadedHandout, load_strings
+from .errors import LeafletError, OutputError, Where
+from .output import write_atomically
+from .paths import FONTS_DIR, PACKAGE_DIR, data_dir, strings_dir
+from .pipeline import LeafletRequest, open_brand, open_library, resolve_request
+from .render.html import direction, site_assets, language_name, render_html, render_index, render_languages
+from .render.pdf import PAPER_SIZES, render_pdf
+from .resolve import look_of
+from .substitute import fill
+
+MANIFEST = "manifest.json"
+LOCK = ".batch.lock"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One leaflet variant: built as one PDF per paper size and one HTML page."""
+
+    handout: str
+    profiles: tuple[str, ...]
+    language: str
+    papers: tuple[str, ...]
+
+    @property
+    def stem(self) -> str:
+        return f"{self.language}/{self.handout}-{'+'.join(self.profiles)}"
+
+    def pdf_path(self, paper: str) -> str:
+        return f"{self.stem}-{paper}.pdf"
+
+    @property
+    def html_path(self) -> str:
+        return f"{self.stem}.html"
+
+
+@dataclass
+class Summary:
+    built: int = 0
+    skipped: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def plan(library: Library, handouts: list[str], profiles: list[str], languages: list[str],
+         papers: list[str]) -> tuple[list[Unit], dict[str, LoadedHandout]]:
+    """The matrix to build; every choice is checked up front against what exists."""
+    papers = papers or list(PAPER_SIZES)
+    for paper in papers:
+        if paper not in PAPER_SIZES:
+            raise LeafletError(f"unknown paper size '{paper}'", hint=f"use one of: {', '.join(PAPER_SIZES)}")
+    loaded = {handout_id: library.load(handout_id) for handout_id in (handouts or library.handout_ids())}
+    units = []
+    for handout_id, handout in loaded.items():
+        known = [p.id for p in handout.profiles.profiles]
+        # 'femoral+flyer' asks for one leaflet combining both profiles
+        chosen = [tuple(spec.split("+")) for spec in profiles] if profiles else [(p,) for p in known]
+        for combination in chosen:
+            for profile_id in combination:
+                handout.profile(profile_id)
+        for language in languages or handout.languages:
+            if language not in handout.languages:
+                raise LeafletError(f"handout '{handout_id}' has no '{language}' version",
+                                   hint=f"languages of this handout: {', '.join(handout.languages)}")
+            units += [Unit(handout_id, tuple(sorted(c, key=known.index)), language, tuple(papers)) for c in chosen]
+    return units, loaded
+
+
+def fingerprint_files(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def input_fingerprints(loaded: dict[str, LoadedHandout], clinic: ClinicBrand) -> dict[str, str]:
+    """What every leaflet of a handout depends on, hashed once per batch."""
+    shared = fingerprint_files([
+        *PACKAGE_DIR.rglob("*.py"), *FONTS_DIR.glob("*.ttf"), *(data_dir("templates")).rglob("*.*"),
+        clinic.file, *([clinic.logo] if clinic.logo else []),
+    ])
+    return {handout_id: hashlib.sha256(
+        f"{__version__}\0{shared}\0{fingerprint_files(p for p in handout.folder.rglob('*') if p.is_file())}"
+        .encode()).hexdigest() for handout_id, handout in loaded.items()}
+
+
+# --- work done in each worker process -------------------------------------------------------
+
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(content: Path | None, brand: Path | None) -> None:
+    _worker["library"] = open_library(content)
+    _worker["brand"] = open_brand(brand)
+    _worker["handouts"] = {}
+
+
+def _build_unit(unit: Unit, out_dir: Path) -> list[dict[str, Any]]:
+    """Write one variant's PDFs and HTML page; return their manifest entries."""
+    handouts = _worker["handouts"]
+    if unit.handout not in handouts:
+        handouts[unit.handout] = _worker["library"].load(unit.handout)
+    loaded, clinic = handouts[unit.handout], _worker["brand"]
+    leaflet = resolve_request(loaded, LeafletRequest(unit.handout, unit.profiles, unit.language), clinic)
+    strings = load_strings(strings_dir(), unit.language)
+    entries = []
+    for paper in unit.papers:
+        pdf = render_pdf(leaflet, paper)
+        write_atomically(out_dir / unit.pdf_path(paper), pdf.data)
+        entries.append({"paper": paper, "pdf": unit.pdf_path(paper), "pages": pdf.pages, "bytes": len(pdf.data),
+                        "sha256": hashlib.sha256(pdf.data).hexdigest()})
+    html = render_html(leaflet, strings, home="index.html", assets="../assets/").encode("utf-8")
+    write_atomically(out_dir / unit.html_path, html)
+    return entries
+
+
+# --- the batch ------------------------------------------------------------------------------
+
+def run_batch(out_dir: Path, *, content: Path | None = None, brand: Path | None = None,
+              handouts: list[str] | None = None, profiles: list[str] | None = None,
+              languages: list[str] | None = None, papers: list[str] | None = None,
+              jobs: int | None = None, force: bool = False, progress=None) -> Summary:
+    started = time.perf_counter()
+    library, clinic = open_library(content), open_brand(brand)
+    units, loaded = plan(library, handouts or [], profiles or [], languages or [], papers or [])
+    fingerprints = input_fingerprints(loaded, clinic)
+    out_dir = Path(out_dir)
+    summary = Summary()
+    with _exclusive(out_dir):
+        _remove_leftovers(out_dir)
+        manifest = _Manifest(out_dir, clinic)
+        todo = [u for u in units if force or not manifest.up_to_date(u, fingerprints[u.handout])]
+        summary.skipped = sum(len(u.papers) for u in units) - sum(len(u.papers) for u in todo)
+        progress = progress or Progress(sum(len(u.papers) for u in units))
+        progress.advance(summary.skipped, "skipped (unchanged)")
+
+        def record(unit: Unit, result: list[dict[str, Any]] | BaseException) -> None:
+            if isinstance(result, LeafletError):
+                summary.failed.append((unit.stem, str(result)))
+                progress.advance(len(unit.papers), f"FAILED {unit.stem}: {result}")
+            elif isinstance(result, BaseException):
+                summary.failed.append((unit.stem, f"internal error ({type(result).__name__})"))
+                progress.advance(len(unit.papers), f"FAILED {unit.stem}: internal error ({type(result).__name__})")
+            else:
+                manifest.record(unit, loaded[unit.handout], fingerprints[unit.handout], result)
+                summary.built += len(result)
+                progress.advance(len(result), f"built {unit.stem}")
+
+        try:
+            workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+            if workers == 1:
+                _start_worker(content, brand)
+                for unit in todo:
+                    try:
+                        record(unit, _build_unit(unit, out_dir))
+                    except Exception as exc:  # one bad leaflet must not stop the others
+                        record(unit, exc)
+            else:
+                with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(content, brand)) as pool:
+                    pending: dict[Future, Unit] = {pool.submit(_build_unit, u, out_dir): u for u in todo}
+                    try:
+                        while pending:
+                            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                            for future in done:
+                                unit = pending.pop(future)
+                                record(unit, future.exception() or future.result())
+                    except BaseException:
+                        pool.shutdown(wait=True, cancel_futures=True)
+                        raise
+        finally:
+            manifest.keep_only(units)
+            manifest.save()
+            progress.close()
+        _write_site(out_dir, manifest, clinic)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+class _exclusive:
+    """Hold a lock file so two batches never write into one folder at once."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+
+    def __enter__(self):
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            self.handle = open(self.out_dir / LOCK, "w")
+        except OSError as exc:
+            raise OutputError(f"cannot write here: {exc.strerror}", Where(self.out_dir),
+                              "choose another folder with -o DIR") from None
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.close()
+            raise OutputError("another batch is writing to this folder", Where(self.out_dir),
+                              "wait for it to finish, or choose another folder with -o DIR") from None
+        return self
+
+    def __exit__(self, *exc_info):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Temporary files of a batch that was killed: never complete, safe to delete under the lock."""
+    for leftover in out_dir.rglob(".*.part"):
+        leftover.unlink(missing_ok=True)
+
+
+class _Manifest:
+    """manifest.json: every leaflet with its inputs and checksum, saved as work completes."""
+
+    def __init__(self, out_dir: Path, clinic: ClinicBrand):
+        self.path = out_dir / MANIFEST
+        self.out_dir = out_dir
+        self.brand = {"clinic_name": clinic.brand.clinic_name, "file": str(clinic.file)}
+        self.entries: dict[str, dict[str, Any]] = {}
+        try:
+            previous = json.loads(self.path.read_text(encoding="utf-8"))
+            if previous.get("generator") == f"leaflets {__version__}":
+                self.entries = {e["pdf"]: e for e in previous.get("leaflets", [])}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # no usable manifest: everything is rebuilt
+
+    def up_to_date(self, unit: Unit, inputs: str) -> bool:
+        for paper in unit.papers:
+            entry = self.entries.get(unit.pdf_path(paper))
+            if not entry or entry.get("inputs") != inputs or entry.get("brand") != self.brand:
+                return False
+            pdf = self.out_dir / unit.pdf_path(paper)
+            if not pdf.is_file() or pdf.stat().st_size != entry["bytes"] \
+                    or not (self.out_dir / unit.html_path).is_file():
+                return False
+        return True
+
+    def record(self, unit: Unit, loaded: LoadedHandout, inputs: str, results: list[dict[str, Any]]) -> None:
+        labels = {p.id: p for p in loaded.profiles.profiles}
+        for result in results:
+            self.entries[result["pdf"]] = {
+                "handout": unit.handout, "title": loaded.handout.title, "profiles": list(unit.profiles),
+                "profile_labels": [labels[p].label for p in unit.profiles],
+                "profile_summaries": [labels[p].summary or "" for p in unit.profiles],
+                "language": unit.language, "translation_status": "source", "paper": result["paper"],
+                "brand": self.brand, "content_version": loaded.handout.version,
+                "reference": loaded.handout.reference, "review_by": loaded.handout.review_by.isoformat(),
+                "pdf": result["pdf"], "html": unit.html_path, "pages": result["pages"], "bytes": result["bytes"],
+                "sha256": result["sha256"], "inputs": inputs,
+            }
+        self.save()  # after every leaflet: a killed batch keeps the record of all it finished
+
+    def keep_only(self, units: list[Unit]) -> None:
+        """Forget leaflets that are not in this batch's matrix and whose files are gone."""
+        wanted = {u.pdf_path(p) for u in units for p in u.papers}
+        self.entries = {k: e for k, e in self.entries.items()
+                        if k in wanted or (self.out_dir / k).is_file()}
+
+    def save(self) -> None:
+        document = {"generator": f"leaflets {__version__}",
+                    "leaflets": [self.entries[k] for k in sorted(self.entries)]}
+        write_atomically(self.path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def _write_site(out_dir: Path, manifest: _Manifest, clinic: ClinicBrand) -> None:
+    """index.html per language listing its leaflets, and a front page listing the languages."""
+    by_language: dict[str, list[dict[str, Any]]] = {}
+    for entry in manifest.entries.values():
+        if (out_dir / entry["pdf"]).is_file():
+            by_language.setdefault(entry["language"], []).append(entry)
+    if not by_language:
+        return
+    languages = sorted(by_language)
+    look = look_of(clinic)
+    fronts = []
+    for language in languages:
+        strings = load_strings(strings_dir(), language)
+        context = {"brand": {"clinic_name": clinic.brand.clinic_name}}
+        handouts: dict[str, dict[str, Any]] = {}
+        for entry in sorted(by_language[language], key=lambda e: (e["handout"], e["pdf"])):
+            handout = handouts.setdefault(entry["handout"], {"title": entry["title"], "variants": {}})
+            key = "+".join(entry["profiles"])
+            variant = handout["variants"].setdefault(key, {
+                "label": " + ".join(entry["profile_labels"]),
+                "summary": " ".join(s for s in entry["profile_summaries"] if s),
+                "html": Path(entry["html"]).name, "pdfs": []})
+            paper_name = getattr(strings, f"paper_{entry['paper']}")
+            variant["pdfs"].append({"href": Path(entry["pdf"]).name, "label": fill(
+                strings.pdf_link, {"paper": paper_name, "size": f"{max(1, round(entry['bytes'] / 1024))} KB"})})
+        for handout in handouts.values():
+            handout["variants"] = list(handout["variants"].values())
+        others = [{"code": other, "name": language_name(other), "href": f"../{other}/index.html"}
+                  for other in languages if other != language]
+        page = render_index(language, strings, look, fill(strings.site_intro, context), list(handouts.values()),
+                            others, assets="../assets/")
+        write_atomically(out_dir / language / "index.html", page.encode("utf-8"))
+        fronts.append({"code": language, "name": language_name(language), "direction": direction(language),
+                       "title": strings.site_title, "href": f"{language}/index.html"})
+    write_atomically(out_dir / "index.html", render_languages(look, fronts, assets="assets/").encode("utf-8"))
+    for name, data in site_assets().items():
+        target = out_dir / "assets" / name
+        if not target.is_file() or target.read_bytes() != data:
+            write_atomically(target, data)
+
+
+class Progress:
+    """A progress bar on a terminal; plain lines when output goes to a file or a log."""
+
+    def __init__(self, total: int, stream=None):
+        self.total, self.done = total, 0
+        self.stream = stream or sys.stderr
+        self.bar = None
+        if self.stream.isatty():
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="leaflet", file=self.stream, leave=True)
+
+    def advance(self, count: int, message: str) -> None:
+        if count == 0:
+            return
+        self.done += count
+        if self.bar is not None:
+            self.bar.update(count)
+            if message.startswith("FAILED"):
+                self.bar.write(message, file=self.stream)
+        else:
+            print(f"[{self.done}/{self.total}] {message}", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
