@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -28,7 +29,8 @@ from .errors import LeafletError, OutputError, Where
 from .output import write_atomically
 from .paths import FONTS_DIR, PACKAGE_DIR, data_dir, strings_dir
 from .pipeline import LeafletRequest, open_brand, open_library, resolve_request
-from .render.html import direction, site_assets, language_name, render_html, render_index, render_languages
+from .fonts import leaflet_fonts
+from .render.html import direction, site_assets, warm_templates, language_name, render_html, render_index, render_languages
 from .render.pdf import PAPER_SIZES, render_pdf
 from .resolve import look_of
 from .substitute import fill
@@ -113,10 +115,17 @@ def input_fingerprints(loaded: dict[str, LoadedHandout], clinic: ClinicBrand) ->
 _worker: dict[str, Any] = {}
 
 
+def _prepare(library: Library, clinic: ClinicBrand, loaded: dict[str, LoadedHandout]) -> None:
+    """Load and warm up once in the parent: forked workers inherit all of it for free."""
+    _worker.update(library=library, brand=clinic, handouts=dict(loaded))
+    leaflet_fonts()
+    warm_templates()
+
+
 def _start_worker(content: Path | None, brand: Path | None) -> None:
-    _worker["library"] = open_library(content)
-    _worker["brand"] = open_brand(brand)
-    _worker["handouts"] = {}
+    if not _worker:  # a spawned (not forked) worker starts empty
+        library = open_library(content)
+        _prepare(library, open_brand(brand), {})
 
 
 def _build_unit(unit: Unit, out_dir: Path) -> list[dict[str, Any]]:
@@ -172,15 +181,18 @@ def run_batch(out_dir: Path, *, content: Path | None = None, brand: Path | None 
 
         try:
             workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+            _prepare(library, clinic, loaded)
             if workers == 1:
-                _start_worker(content, brand)
                 for unit in todo:
                     try:
                         record(unit, _build_unit(unit, out_dir))
                     except Exception as exc:  # one bad leaflet must not stop the others
                         record(unit, exc)
             else:
-                with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(content, brand)) as pool:
+                context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                                      else None)
+                with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                         initargs=(content, brand)) as pool:
                     pending: dict[Future, Unit] = {pool.submit(_build_unit, u, out_dir): u for u in todo}
                     try:
                         while pending:

@@ -9,6 +9,7 @@ fonts or on the 14 standard PDF fonts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from threading import Lock
 
 from reportlab.lib.fonts import addMapping
@@ -61,15 +62,24 @@ def check_coverage(strings, fonts: FontSet) -> None:
     strings: (where, text) pairs. Both regular and bold faces are checked,
     since headings and labels use bold.
     """
-    faces = [pdfmetrics.getFont(name).face.charToGlyph for name in (fonts.regular, fonts.bold)]
+    covered = _covered(fonts)
     for where, text in strings:
-        for char in text:
-            if char not in "\n\t" and any(ord(char) not in face for face in faces):
-                if where.startswith(PRIVATE):  # never echo what was typed about a patient
-                    raise LeafletError(
-                        f"{where.removeprefix(PRIVATE)} contains a character the leaflet's font cannot print",
-                        hint="type it with the letters of the leaflet's language, or leave it blank")
-                raise LeafletError(
-                    f"the character '{char}' (U+{ord(char):04X}) in {where} cannot be printed "
-                    f"with the leaflet's font, {fonts.regular}",
-                    hint="remove or replace the character; other scripts need a leaflet in that language")
+        missing = set(text) - covered
+        if not missing:
+            continue
+        if where.startswith(PRIVATE):  # never echo what was typed about a patient
+            raise LeafletError(
+                f"{where.removeprefix(PRIVATE)} contains a character the leaflet's font cannot print",
+                hint="type it with the letters of the leaflet's language, or leave it blank")
+        char = next(c for c in text if c in missing)
+        raise LeafletError(
+            f"the character '{char}' (U+{ord(char):04X}) in {where} cannot be printed "
+            f"with the leaflet's font, {fonts.regular}",
+            hint="remove or replace the character; other scripts need a leaflet in that language")
+
+
+@lru_cache(maxsize=8)
+def _covered(fonts: FontSet) -> frozenset[str]:
+    """Characters every face of the set can draw, plus the line breaks and tabs we lay out ourselves."""
+    faces = [set(pdfmetrics.getFont(name).face.charToGlyph) for name in (fonts.regular, fonts.bold)]
+    return frozenset(chr(code) for code in set.intersection(*faces)) | {"\n", "\t"}

@@ -27,6 +27,12 @@ def _environment() -> Environment:
                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
+def warm_templates() -> None:
+    """Compile the templates now, e.g. before worker processes are forked."""
+    for name in ("leaflet.html.j2", "index.html.j2", "languages.html.j2"):
+        _environment().get_template(name)
+
+
 def direction(language: str) -> str:
     """'rtl' for languages written right to left, else 'ltr'."""
     locale = Locale.parse(language.replace("-", "_"))

@@ -32,8 +32,6 @@ from ..substitute import fill
 from .logo import load_svg
 
 PAPER_SIZES = {"a4": A4, "letter": LETTER}
-_NO_PADDING = [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
 MARGIN = 18 * mm
 FIRST_BAND = 30 * mm
 LATER_BAND = 12 * mm
@@ -74,6 +72,8 @@ class _Styles:
     entry: ParagraphStyle
     bullet: ParagraphStyle
     question: ParagraphStyle
+    answer: ParagraphStyle
+    checklist: ParagraphStyle
     cell: ParagraphStyle
     header_cell: ParagraphStyle
     small: ParagraphStyle
@@ -96,7 +96,9 @@ def _styles(fonts: FontSet, primary: colors.Color, on_primary: colors.Color) -> 
         bullet=ParagraphStyle("bullet", parent=body, spaceAfter=3, leftIndent=15, bulletIndent=3,
                               bulletFontName=fonts.bold, bulletFontSize=11.5, bulletColor=primary),
         question=ParagraphStyle("question", parent=body, fontName=fonts.bold, fontSize=12.5, leading=17,
-                                spaceAfter=2),
+                                spaceAfter=2, keepWithNext=1),
+        answer=ParagraphStyle("answer", parent=body),
+        checklist=ParagraphStyle("checklist", parent=body, leftIndent=5 * mm + 5 * mm, spaceAfter=6),
         cell=ParagraphStyle("cell", parent=body, fontSize=11, leading=14.5, spaceAfter=0),
         header_cell=ParagraphStyle("header_cell", parent=body, fontName=fonts.bold, fontSize=11, leading=14.5,
                                    textColor=on_primary, spaceAfter=0),
@@ -133,20 +135,30 @@ class _Bookmark(Flowable):
         self.canv.addOutlineEntry(self.title, self.key, level=0)
 
 
-class _TickBox(Flowable):
-    """An empty square to tick with a pen."""
+class _TickedParagraph(RLParagraph):
+    """A paragraph with an empty square to tick with a pen, level with its first line."""
 
-    def __init__(self, size: float, colour: colors.Color):
-        super().__init__()
-        self.size, self.colour = size, colour
+    box = 5 * mm
+    colour = colors.black
+    continued = False  # the second half of a split paragraph gets no second box
 
-    def wrap(self, available_width, available_height):
-        return self.size, self.size
+    def split(self, available_width, available_height):
+        parts = super().split(available_width, available_height)
+        if len(parts) == 2:
+            parts[1].continued = True
+        return parts
 
     def draw(self):
-        self.canv.setStrokeColor(self.colour)
-        self.canv.setLineWidth(1.4)
-        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+        super().draw()
+        if self.continued:
+            return
+        canv = self.canv
+        canv.saveState()
+        canv.setStrokeColor(self.colour)
+        canv.setLineWidth(1.4)
+        canv.translate(0, self.height - self.box - 1)
+        canv.rect(0, 0, self.box, self.box, stroke=1, fill=0)
+        canv.restoreState()
 
 
 class _Layout:
@@ -369,30 +381,24 @@ class _Layout:
             return [RLParagraph(_markup(f"{r.text} {r.url}".strip()), s.reference, bulletText=f"{r.number}.")
                     for r in block.entries]
         if isinstance(block, Checklist):
-            box = 5 * mm
-            rows = []
+            items = []
             for entry in block.entries:
-                row = RLTable([[_TickBox(box, self.primary), RLParagraph(_entry_markup(entry), s.entry)]],
-                              colWidths=[box + 5 * mm, width - box - 5 * mm])
-                row.setStyle(self._table_style([
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (0, -1), 3), ("TOPPADDING", (1, 0), (1, -1), 1),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-                ]))
-                rows.append(row)
-            return rows
+                item = _TickedParagraph(_entry_markup(entry), s.checklist)
+                item.colour = self.primary
+                items.append(item)
+            return items
         if isinstance(block, Table):
             return [self._table(block, width)]
         if isinstance(block, Faq):
-            # Each question with its answer is one table cell: a cell never splits across
-            # pages, and unlike KeepTogether it can follow a heading in a keep-with-next chain.
+            # A question and its answer form one keep-with-next chain, which ReportLab moves
+            # to the next page whole rather than split; the space between questions is a
+            # Spacer outside the chain so that the chain's height is measured exactly.
             items: list[Flowable] = []
             for q in block.questions:
-                cell = [RLParagraph(_markup(q.question), s.question), *(RLParagraph(_markup(a), s.body) for a in q.answer)]
-                item = RLTable([[cell]], colWidths=[width])
-                item.setStyle(self._table_style(_NO_PADDING))
-                items += [item, Spacer(0, 5)]
+                answers = [RLParagraph(_markup(a), s.answer) for a in q.answer]
+                for answer in answers[:-1]:
+                    answer.keepWithNext = 1
+                items += [RLParagraph(_markup(q.question), s.question), *answers, Spacer(0, 5)]
             return items[:-1]
         raise TypeError(f"no PDF layout for {type(block).__name__}")
 
