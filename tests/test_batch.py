@@ -115,23 +115,32 @@ def test_one_bad_leaflet_does_not_stop_the_others(tmp_path, content_copy):
     assert {e["profiles"][0] for e in manifest(out)} == {"general", "calf", "femoral"}
 
 
-def test_a_batch_killed_halfway_leaves_no_partial_pdf_and_the_next_run_finishes(tmp_path):
+@pytest.mark.parametrize("how, jobs, exit_code", [
+    (signal.SIGKILL, "1", -signal.SIGKILL),   # killed: no chance to clean up
+    (signal.SIGINT, "1", 130),                # Ctrl-C
+    (signal.SIGINT, "2", 130),                # Ctrl-C with worker processes
+])
+def test_an_interrupted_batch_leaves_no_partial_pdf_and_the_next_run_finishes(tmp_path, how, jobs, exit_code):
     out = tmp_path / "site"
     specs = [a for p in PROFILES + ["calf+flyer", "femoral+flyer"] for a in ("--profile", p)]
-    command = [sys.executable, str(ROOT / "generate.py"), "batch", "-o", str(out), "--jobs", "1", *specs]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    command = [sys.executable, str(ROOT / "generate.py"), "batch", "-o", str(out), "--jobs", jobs, *specs]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                               start_new_session=True)
     first = process.stderr.readline()
     assert "built" in first
-    process.send_signal(signal.SIGKILL)
+    os.killpg(process.pid, how)  # the whole process group, as a terminal's Ctrl-C does
+    rest = process.stderr.read()
     process.wait(timeout=30)
-    assert process.returncode == -signal.SIGKILL
+    assert process.returncode == exit_code
+    if how == signal.SIGINT:
+        assert "interrupted" in rest and "Traceback" not in rest
 
     for pdf in out.rglob("*.pdf"):  # whatever exists is complete
         assert pdf.read_bytes().rstrip().endswith(b"%%EOF") and len(PdfReader(pdf).pages) > 0
     recorded = len(manifest(out))
     assert recorded >= 2, "leaflets finished before the kill are in the manifest"
 
-    result = run_generate("batch", "-o", str(out), "--jobs", "1", *specs)
+    result = run_generate("batch", "-o", str(out), "--jobs", jobs, *specs)
     assert result.returncode == 0
     assert f"skipped {recorded}" in result.stdout and "failed 0" in result.stdout
     assert len(manifest(out)) == 12
