@@ -10,6 +10,7 @@ batch killed halfway leaves no partial file and the next run finishes the rest.
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import hashlib
 import json
@@ -99,14 +100,21 @@ def fingerprint_files(paths: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
-def input_fingerprints(loaded: dict[str, LoadedHandout], clinic: ClinicBrand) -> dict[str, str]:
-    """What every leaflet of a handout depends on, hashed once per batch."""
+def input_fingerprints(loaded: dict[str, LoadedHandout], clinic: ClinicBrand,
+                       allow_overdue: bool = False) -> dict[str, str]:
+    """What every leaflet of a handout depends on, hashed once per batch.
+
+    Includes whether the handout is past its review date today, so leaflets
+    gain their "review overdue" notice on the first batch after that date.
+    """
+    today = dt.date.today()
     shared = fingerprint_files([
         *PACKAGE_DIR.rglob("*.py"), *FONTS_DIR.glob("*.ttf"), *(data_dir("templates")).rglob("*.*"),
         clinic.file, *([clinic.logo] if clinic.logo else []),
     ])
     return {handout_id: hashlib.sha256(
         f"{__version__}\0{shared}\0{fingerprint_files(p for p in handout.folder.rglob('*') if p.is_file())}"
+        f"\0overdue={not allow_overdue and today > handout.handout.review_by}"
         .encode()).hexdigest() for handout_id, handout in loaded.items()}
 
 
@@ -115,17 +123,17 @@ def input_fingerprints(loaded: dict[str, LoadedHandout], clinic: ClinicBrand) ->
 _worker: dict[str, Any] = {}
 
 
-def _prepare(library: Library, clinic: ClinicBrand, loaded: dict[str, LoadedHandout]) -> None:
+def _prepare(library: Library, clinic: ClinicBrand, loaded: dict[str, LoadedHandout], allow_overdue: bool) -> None:
     """Load and warm up once in the parent: forked workers inherit all of it for free."""
-    _worker.update(library=library, brand=clinic, handouts=dict(loaded))
+    _worker.update(library=library, brand=clinic, handouts=dict(loaded), allow_overdue=allow_overdue)
     leaflet_fonts()
     warm_templates()
 
 
-def _start_worker(content: Path | None, brand: Path | None) -> None:
+def _start_worker(content: Path | None, brand: Path | None, allow_overdue: bool) -> None:
     if not _worker:  # a spawned (not forked) worker starts empty
         library = open_library(content)
-        _prepare(library, open_brand(brand), {})
+        _prepare(library, open_brand(brand), {}, allow_overdue)
 
 
 def _build_unit(unit: Unit, out_dir: Path) -> list[dict[str, Any]]:
@@ -134,7 +142,8 @@ def _build_unit(unit: Unit, out_dir: Path) -> list[dict[str, Any]]:
     if unit.handout not in handouts:
         handouts[unit.handout] = _worker["library"].load(unit.handout)
     loaded, clinic = handouts[unit.handout], _worker["brand"]
-    leaflet = resolve_request(loaded, LeafletRequest(unit.handout, unit.profiles, unit.language), clinic)
+    request = LeafletRequest(unit.handout, unit.profiles, unit.language, allow_overdue=_worker["allow_overdue"])
+    leaflet = resolve_request(loaded, request, clinic)
     strings = load_strings(strings_dir(), unit.language)
     entries = []
     for paper in unit.papers:
@@ -152,11 +161,12 @@ def _build_unit(unit: Unit, out_dir: Path) -> list[dict[str, Any]]:
 def run_batch(out_dir: Path, *, content: Path | None = None, brand: Path | None = None,
               handouts: list[str] | None = None, profiles: list[str] | None = None,
               languages: list[str] | None = None, papers: list[str] | None = None,
-              jobs: int | None = None, force: bool = False, progress=None) -> Summary:
+              jobs: int | None = None, force: bool = False, allow_overdue: bool = False,
+              progress=None) -> Summary:
     started = time.perf_counter()
     library, clinic = open_library(content), open_brand(brand)
     units, loaded = plan(library, handouts or [], profiles or [], languages or [], papers or [])
-    fingerprints = input_fingerprints(loaded, clinic)
+    fingerprints = input_fingerprints(loaded, clinic, allow_overdue)
     out_dir = Path(out_dir)
     summary = Summary()
     with _exclusive(out_dir):
@@ -181,7 +191,7 @@ def run_batch(out_dir: Path, *, content: Path | None = None, brand: Path | None 
 
         try:
             workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-            _prepare(library, clinic, loaded)
+            _prepare(library, clinic, loaded, allow_overdue)
             if workers == 1:
                 for unit in todo:
                     try:
@@ -192,7 +202,7 @@ def run_batch(out_dir: Path, *, content: Path | None = None, brand: Path | None 
                 context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                                       else None)
                 with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                         initargs=(content, brand)) as pool:
+                                         initargs=(content, brand, allow_overdue)) as pool:
                     pending: dict[Future, Unit] = {pool.submit(_build_unit, u, out_dir): u for u in todo}
                     try:
                         while pending:

@@ -26,13 +26,18 @@ class ClinicBrand:
 
 def load_brand(path: Path) -> ClinicBrand:
     """Read a brand file (or a folder holding brand.yaml) and check the logo it names."""
+    clinic = read_brand(path)
+    if clinic.logo:
+        check_logo(clinic.logo, clinic.brand)
+    return clinic
+
+
+def read_brand(path: Path) -> ClinicBrand:
+    """The validated brand file, its logo located but not yet checked."""
     path = Path(path)
     file = path / BRAND_FILE if path.is_dir() else path
     brand: Brand = validate(Brand, load_yaml(file, what="brand file"))
-    logo = None
-    if brand.logo:
-        logo = (file.parent / brand.logo).resolve()
-        check_logo(logo, brand)
+    logo = (file.parent / brand.logo).resolve() if brand.logo else None
     return ClinicBrand(brand, file, logo)
 
 

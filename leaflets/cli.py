@@ -19,7 +19,7 @@ from .output import STDOUT, write_atomically
 from .pipeline import DEFAULT_HANDOUT, LeafletRequest, build_pdf, open_brand, open_library
 from .render.pdf import PAPER_SIZES
 
-COMMANDS = ("build", "batch", "list")
+COMMANDS = ("build", "batch", "list", "check", "schemas")
 
 # Longest text accepted for each discharge detail: enough for real use, short
 # enough that the "For you" box stays on the first page.
@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", metavar="FILE.pdf",
                        help="where to write the PDF, or - for standard output "
                             "(default: out/<handout>-<profiles>-<lang>-<paper>.pdf)")
+    _overdue_option(build)
     details = build.add_argument_group(
         "discharge details", "Printed in a 'For you' box. Never logged or stored by this program.")
     for dest, (flag, _, limit) in PATIENT_FIELDS.items():
@@ -94,12 +95,30 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("-o", "--output", required=True, type=Path, metavar="DIR", help="folder for the site")
     batch.add_argument("--jobs", type=_positive, metavar="N", help="processes to use (default: all cores)")
     batch.add_argument("--force", action="store_true", help="rebuild everything, changed or not")
+    _overdue_option(batch)
     batch.set_defaults(run=_batch)
 
     listing = commands.add_parser("list", help="show handouts with their profiles and languages",
                                   description="Show handouts with their profiles and languages.")
     _content_options(listing)
     listing.set_defaults(run=_list)
+
+    check = commands.add_parser(
+        "check", help="check content, profiles, wording and brand against the quality rules",
+        description="Check every handout, profile, wording file and the brand: format, variables, reading "
+                    "level, review dates, sources, brand contrast, page budget and actionability. "
+                    "Exit status: 0 no errors, 1 errors (or warnings with --strict). Rules: docs/checks.md.")
+    _content_options(check)
+    check.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.set_defaults(run=_check)
+
+    schemas = commands.add_parser(
+        "schemas", help="write the JSON Schema of each file format (for editors that validate YAML)",
+        description="Write the JSON Schema of each file format, generated from the loader's own models.")
+    schemas.add_argument("-o", "--output", type=Path, default=Path("schemas"), metavar="DIR",
+                         help="folder to write into (default: schemas/)")
+    schemas.set_defaults(run=_schemas)
     return parser
 
 
@@ -108,6 +127,12 @@ def _content_options(parser: argparse.ArgumentParser) -> None:
                         help="folder of handouts (default: the built-in handouts/)")
     parser.add_argument("--brand", type=Path, metavar="PATH",
                         help="clinic brand: a brand.yaml file or its folder (default: the example brand)")
+
+
+def _overdue_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--allow-overdue", action="store_true",
+                        help="leave the 'review overdue' notice off content past its review date "
+                             "(only once a clinician has confirmed it is still current)")
 
 
 def _patient(args: argparse.Namespace) -> PatientDetails:
@@ -124,7 +149,8 @@ def _patient(args: argparse.Namespace) -> PatientDetails:
 
 
 def _build(args: argparse.Namespace) -> int:
-    request = LeafletRequest(args.handout, tuple(args.profile), args.lang, args.paper, _patient(args))
+    request = LeafletRequest(args.handout, tuple(args.profile), args.lang, args.paper, _patient(args),
+                             allow_overdue=args.allow_overdue)
     library = open_library(args.content)
     loaded = library.load(request.handout)
     clinic = open_brand(args.brand)
@@ -151,12 +177,26 @@ def _batch(args: argparse.Namespace) -> int:
     from .batch import run_batch  # the process pool is only needed here
     summary = run_batch(args.output, content=args.content, brand=args.brand, handouts=args.handout,
                         profiles=args.profile, languages=args.lang, papers=args.paper, jobs=args.jobs,
-                        force=args.force)
+                        force=args.force, allow_overdue=args.allow_overdue)
     print(f"built {summary.built}, skipped {summary.skipped}, failed {len(summary.failed)} "
           f"in {summary.seconds:.1f} s; site: {Path(args.output) / 'index.html'}")
     for stem, reason in summary.failed:
         print(f"failed: {stem}: {reason}", file=sys.stderr)
     return 1 if summary.failed else 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .quality import run_checks
+    report = run_checks(args.content, args.brand)
+    print(report.as_json() if args.format == "json" else report.as_text())
+    return report.exit_code(args.strict)
+
+
+def _schemas(args: argparse.Namespace) -> int:
+    from .schemas import write_schemas
+    for path in write_schemas(args.output):
+        print(path)
+    return 0
 
 
 def _list(args: argparse.Namespace) -> int:

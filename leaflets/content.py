@@ -95,6 +95,9 @@ def check_handout(handout: Handout) -> list[LeafletError]:
     _unique(handout.sections, "section", errors)
     for section in handout.sections:
         errors += check_section(section, source_ids)
+    if handout.status == "approved" and not (handout.approved_by and handout.approved_on):
+        errors.append(LeafletError("approved content must say who approved it and when", where_of(handout, "status"),
+                                   "add approved_by and approved_on, or set status: draft"))
     if handout.review_by <= handout.published:
         errors.append(LeafletError("the review date must come after the publication date",
                                    where_of(handout, "review_by"), "set review_by to a later date"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from threading import Lock
 
 from reportlab.lib.fonts import addMapping
@@ -54,6 +55,10 @@ def leaflet_fonts() -> FontSet:
                 addMapping(fonts.regular, bold, italic, name)
             _registered = True
     return ATKINSON
+
+
+def font_file_of(name: str) -> Path:
+    return FONTS_DIR / _FILES[name]
 
 
 def check_coverage(strings, fonts: FontSet) -> None:

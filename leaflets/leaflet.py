@@ -129,6 +129,8 @@ class Leaflet:
     page_of: str                            # a template with {{ page }} and {{ pages }}
     published: dt.date
     review_by: dt.date
+    watermark: str = ""                     # across every page, e.g. for draft content
+    warning: str = ""                       # a notice above the content, e.g. review overdue
 
 
 PRIVATE = "patient detail: "
@@ -144,6 +146,8 @@ def texts(leaflet: Leaflet):
     yield "the subtitle", leaflet.subtitle
     yield "the 'written for' line", leaflet.written_for
     yield "the footer", leaflet.footer
+    yield "the watermark", leaflet.watermark
+    yield "the notice under the title", leaflet.warning
     yield "the clinic name", leaflet.look.clinic_name
     yield "the department", leaflet.look.department
     for label, value in leaflet.for_you:

@@ -19,7 +19,7 @@ def _one_or_many(value: Any) -> Any:
 
 
 Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
-Paragraphs = Annotated[list[Text], BeforeValidator(_one_or_many)]
+Paragraphs = Annotated[list[Text], BeforeValidator(_one_or_many, json_schema_input_type=Union[Text, list[Text]])]
 Id = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 LanguageCode = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 HexColour = Annotated[str, StringConstraints(strict=True, pattern=r"^#[0-9A-Fa-f]{6}$")]
@@ -118,6 +118,10 @@ SECTION_KINDS = ("paragraphs", "bullets", "checklist", "table", "faq", "callout"
 class Handout(Located):
     """One leaflet's content in its source language (handouts/<id>/handout.yaml)."""
 
+    model_config = ConfigDict(json_schema_extra={  # content.check_handout's approval rule, for editors
+        "if": {"properties": {"status": {"const": "approved"}}},
+        "then": {"required": ["approved_by", "approved_on"]}})
+
     title: Text
     subtitle: Text | None = None
     language: LanguageCode = Field(description="Language of this file, e.g. 'en'.")
@@ -125,6 +129,12 @@ class Handout(Located):
     version: Text
     published: dt.date
     review_by: dt.date = Field(description="Next review date, printed in the footer.")
+    status: Literal["draft", "approved"] = Field(
+        description="'draft' until a clinical reviewer approves the content; draft leaflets carry a DRAFT mark.")
+    approved_by: Text | None = Field(None, description="Who approved the content (name and role); needed when approved.")
+    approved_on: dt.date | None = Field(None, description="When the content was approved; needed when approved.")
+    max_pages: int = Field(4, ge=1, le=20, description=(
+        "Page budget: the most pages a leaflet may take for any profile, language and paper."))
     sources: list[Source] = Field(min_length=1)
     sections: list[Section] = Field(min_length=1)
 
@@ -226,6 +236,8 @@ class UiStrings(Located):
     about_lines: Paragraphs
     footer: Text = Field(description="Footer text; {{ reference }}, {{ version }}, {{ review_by }} available.")
     page_of: Text = Field(description="'Page {{ page }} of {{ pages }}'.")
+    draft_mark: Text = Field(description="Printed across every page of a leaflet whose content is a draft.")
+    review_overdue: Text = Field(description="Notice on a leaflet past its review date; {{ review_by }} available.")
     site_title: Text
     site_intro: Text
     read_online: Text
@@ -234,3 +246,17 @@ class UiStrings(Located):
     paper_letter: Text
     back_to_list: Text
     other_languages: Text
+
+
+# Which {{ variables }} each wording may use besides the content variables
+# ({{ brand.* }}, {{ handout.* }}); None: only these, and no content variables.
+_FACTS = {"reference", "version", "published", "review_by"}
+UI_VARIABLES: dict[str, tuple[bool, set[str]]] = {  # field: (content variables too?, extra names)
+    "written_for": (True, {"profiles"}),
+    "section_sources": (False, {"numbers"}),
+    "contact_phone": (True, set()), "contact_emergency": (True, set()), "contact_website": (True, set()),
+    "about_lines": (True, _FACTS), "footer": (True, _FACTS), "review_overdue": (True, _FACTS),
+    "page_of": (False, {"page", "pages"}),
+    "pdf_link": (False, {"paper", "size"}),
+    "site_intro": (False, {"brand.clinic_name"}),
+}

@@ -6,6 +6,7 @@ leaflets through here, so they cannot disagree about what a leaflet is.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ class LeafletRequest:
     language: str | None = None          # None: the handout's own language
     paper: str = "a4"
     patient: PatientDetails = field(default_factory=PatientDetails)
+    allow_overdue: bool = False          # True: no "review overdue" notice on content past its review date
 
 
 def open_library(content: Path | None = None) -> Library:
@@ -44,7 +46,8 @@ def resolve_request(loaded: LoadedHandout, request: LeafletRequest, clinic: Clin
                            hint=f"languages of this handout: {', '.join(loaded.languages)}")
     if request.paper not in PAPER_SIZES:
         raise LeafletError(f"unknown paper size '{request.paper}'", hint=f"use one of: {', '.join(PAPER_SIZES)}")
-    return resolve(loaded, request.profiles, clinic, load_strings(strings_dir(), language), request.patient)
+    today = None if request.allow_overdue else dt.date.today()
+    return resolve(loaded, request.profiles, clinic, load_strings(strings_dir(), language), request.patient, today)
 
 
 def build_pdf(loaded: LoadedHandout, request: LeafletRequest, clinic: ClinicBrand) -> RenderedPdf:

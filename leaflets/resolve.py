@@ -17,6 +17,7 @@ How profiles combine (documented in docs/content-format.md):
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Iterable, Sequence
 
 from babel import Locale, UnknownLocaleError
@@ -27,7 +28,7 @@ from .content import LoadedHandout
 from .errors import LeafletError
 from .leaflet import (Block, BulletList, Checklist, Entry, Faq, Leaflet, LeafletSection, Look, Paragraph,
                       PatientDetails, Question, Reference, References, Table)
-from .model import Profile, UiStrings
+from .model import Brand, Handout, Profile, UiStrings
 from .substitute import fill
 from .validation import where_of
 
@@ -40,13 +41,9 @@ def choose_profiles(loaded: LoadedHandout, profile_ids: Iterable[str]) -> list[P
     return [p for p in loaded.profiles.profiles if p.id in wanted]
 
 
-def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBrand, strings: UiStrings,
-            patient: PatientDetails | None = None) -> Leaflet:
-    handout, brand = loaded.handout, clinic.brand
-    chosen = choose_profiles(loaded, profile_ids)
-    language = handout.language
-    date_locale = _date_locale(language, brand.country)
-    context = {
+def content_variables(handout: Handout, brand: Brand) -> dict[str, Any]:
+    """The {{ variables }} content text may use."""
+    return {
         "brand": {
             "clinic_name": brand.clinic_name, "department": brand.department or "",
             "phone": brand.phone, "emergency_number": brand.emergency_number,
@@ -54,6 +51,16 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
         },
         "handout": {"title": handout.title, "reference": handout.reference, "version": handout.version},
     }
+
+
+def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBrand, strings: UiStrings,
+            patient: PatientDetails | None = None, today: dt.date | None = None) -> Leaflet:
+    """The leaflet for these profiles; given today's date, one past its review date says so."""
+    handout, brand = loaded.handout, clinic.brand
+    chosen = choose_profiles(loaded, profile_ids)
+    language = handout.language
+    date_locale = _date_locale(language, brand.country)
+    context = content_variables(handout, brand)
     numbers = {source.id: n for n, source in enumerate(handout.sources, start=1)}
     facts = {  # what the footer and "about this leaflet" may say about the leaflet itself
         "reference": handout.reference, "version": handout.version,
@@ -89,6 +96,9 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
         page_of=strings.page_of,
         published=handout.published,
         review_by=handout.review_by,
+        watermark=strings.draft_mark if handout.status == "draft" else "",
+        warning=text(strings, "review_overdue", strings.review_overdue, facts)
+        if today is not None and today > handout.review_by else "",
     )
 
 

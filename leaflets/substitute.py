@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, UndefinedError
+from jinja2 import StrictUndefined, TemplateError, UndefinedError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import LeafletError, Where
@@ -45,3 +45,40 @@ def _describe(context: dict[str, Any], prefix: str = "") -> list[str]:
         else:
             names.append("{{ " + prefix + key + " }}")
     return names
+
+
+class NotPlainVariable(Exception):
+    """Text uses template features beyond {{ name.attribute }}."""
+
+
+def variables_in(text: str) -> list[str]:
+    """The dotted names text uses, e.g. ['brand.phone'], found without rendering it.
+
+    Content may only use plain variables: filters, calls, loops, tests and
+    names starting with '_' raise NotPlainVariable (or jinja2's
+    TemplateSyntaxError for broken braces), so `check` can report them.
+    """
+    if "{" not in text:
+        return []
+    names: list[str] = []
+    for node in _ENV.parse(text).body:
+        if not isinstance(node, nodes.Output):
+            raise NotPlainVariable("only {{ variables }} are allowed, not {% ... %} statements")
+        for child in node.nodes:
+            if isinstance(child, nodes.TemplateData):
+                continue
+            names.append(_dotted(child))
+    return names
+
+
+def _dotted(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Name):
+        name = node.name
+    elif isinstance(node, nodes.Getattr):
+        name = f"{_dotted(node.node)}.{node.attr}"
+    else:
+        raise NotPlainVariable(f"only plain variables such as {{{{ brand.phone }}}} are allowed, "
+                               f"not {type(node).__name__.lower()} expressions")
+    if any(part.startswith("_") for part in name.split(".")):
+        raise NotPlainVariable(f"'{name}' is not a variable content may use")
+    return name

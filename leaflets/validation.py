@@ -170,4 +170,8 @@ def _explain(err: dict, model: Any, source: YamlSource, data: Any, base: KeyPath
         return LeafletError(f"expected a date, found {shown}", where, "write dates as YYYY-MM-DD, e.g. 2027-11-01")
     if kind in ("bool_type", "bool_parsing"):
         return LeafletError(f"expected true or false, found {shown}", where, "write true or false")
+    if kind == "value_error":
+        return LeafletError(str(err["ctx"]["error"]), where)
+    if kind == "literal_error":
+        return LeafletError(f"{shown} is not allowed here", where, f"use {err['ctx']['expected']}")
     return LeafletError(err["msg"][0].lower() + err["msg"][1:], where)

@@ -22,33 +22,33 @@ def build_with(tmp_path, *args):
 
 CONTENT_CASES = [
     pytest.param(HANDOUT, "title: Walking after", "title: [Walking after",
-                 ["handout.yaml, line 11, column 9", "this is not valid YAML", "or the one above"], id="malformed-yaml"),
+                 ["handout.yaml, line 12, column 9", "this is not valid YAML", "or the one above"], id="malformed-yaml"),
     pytest.param(HANDOUT, "      - id: redness\n", "      - id: redness\n        txt: oops\n",
-                 ["handout.yaml, line 264", "sections[when-to-call].items[redness].txt", "unknown key 'txt'",
+                 ["handout.yaml, line 269", "sections[when-to-call].items[redness].txt", "unknown key 'txt'",
                   "did you mean 'text'?"], id="unknown-key"),
     pytest.param(HANDOUT, 'version: "1.0"', "version: 1.0",
-                 ["handout.yaml, line 14", "version: expected text, found 1.0", 'version: "1.0"'], id="wrong-type"),
+                 ["handout.yaml, line 15", "version: expected text, found 1.0", 'version: "1.0"'], id="wrong-type"),
     pytest.param(HANDOUT, "reference: VASC-DVT-001\n", "",
-                 ["handout.yaml, line 10", "the required key 'reference' is missing"], id="missing-field"),
+                 ["handout.yaml, line 11", "the required key 'reference' is missing"], id="missing-field"),
     pytest.param(HANDOUT, "    kind: table", "    kind: tabel",
-                 ["line 125", "sections[causes].kind", "unknown section kind 'tabel'", "use one of"],
+                 ["line 130", "sections[causes].kind", "unknown section kind 'tabel'", "use one of"],
                  id="unknown-kind"),
     pytest.param(HANDOUT, "title: Walking after a blood clot in the leg\n",
                  "title: Walking after a blood clot in the leg\ntitle: Again\n",
-                 ["line 11", "the key 'title' appears twice (first on line 10)"], id="duplicate-key"),
+                 ["line 12", "the key 'title' appears twice (first on line 11)"], id="duplicate-key"),
     pytest.param(HANDOUT, "cells: [Smoking, ", "cells: [Smoking, extra, ",
                  ["sections[causes].rows[smoking].cells", "has 3 cells but the table has 2 columns"],
                  id="table-shape"),
     pytest.param(HANDOUT, "sources: [nhs-dvt]", "sources: [nhs]",
                  ["sections[clot].sources", "cites unknown source 'nhs'"], id="unknown-source"),
     pytest.param(HANDOUT, "{{ brand.phone }}", "{{ brand.phone_number }}",
-                 ["handout.yaml, line 258", "variable that does not exist", "{{ brand.phone }}"],
+                 ["handout.yaml, line 263", "variable that does not exist", "{{ brand.phone }}"],
                  id="undefined-variable"),
     pytest.param(PROFILES, "target: tips.start-gently", "target: tips.start-gentle",
-                 ["profiles.yaml, line 36", "profiles[calf].replace[1].target", "has no item 'start-gentle'"],
+                 ["profiles.yaml, line 37", "profiles[calf].replace[1].target", "has no item 'start-gentle'"],
                  id="profile-unknown-target"),
     pytest.param(PROFILES, "    include: [travel]", "    include: [tips]",
-                 ["profiles.yaml, line 67", "profiles[flyer].include", "'tips' is always shown"], id="profile-include-not-optional"),
+                 ["profiles.yaml, line 68", "profiles[flyer].include", "'tips' is always shown"], id="profile-include-not-optional"),
 ]
 
 
@@ -64,13 +64,13 @@ def test_broken_content_is_reported_with_file_line_and_key(tmp_path, content_cop
 def test_missing_logo(tmp_path, brand_copy):
     edit(brand_copy / "brand.yaml", "logo: logo.svg", "logo: missing.png")
     message = build_with(tmp_path, "--brand", str(brand_copy))
-    assert "brand.yaml, line 8" in message and "the logo file 'missing.png' does not exist" in message
+    assert "brand.yaml, line 9" in message and "the logo file 'missing.png' does not exist" in message
 
 
 def test_logo_that_is_not_an_image(tmp_path, brand_copy):
     (brand_copy / "logo.svg").write_text("this is not an SVG")
     message = build_with(tmp_path, "--brand", str(brand_copy))
-    assert "brand.yaml, line 8" in message and "cannot be read as SVG" in message
+    assert "brand.yaml, line 9" in message and "cannot be read as SVG" in message
 
 
 def test_emergency_number_is_required_and_never_guessed(tmp_path, brand_copy):

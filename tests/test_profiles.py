@@ -103,5 +103,5 @@ def test_an_added_section_is_validated_like_any_other(content_copy, cli):
          "          id: extra\n          kind: paragraphs\n          titel: Typo\n")
     result = cli("build", "--content", str(content_copy), "--profile", "calf")
     assert result.code == 2
-    assert "profiles.yaml, line 22" in result.err and "profiles[calf].add_sections[1].section.titel" in result.err
+    assert "profiles.yaml, line 23" in result.err and "profiles[calf].add_sections[1].section.titel" in result.err
     assert "unknown key 'titel'" in result.err and "did you mean 'title'?" in result.err

@@ -8,6 +8,7 @@ reproducible (ReportLab's invariant mode; no clock is read).
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -25,11 +26,12 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
 
 from .. import __version__
-from ..fonts import FontSet, check_coverage, leaflet_fonts
+from ..fonts import FontSet, check_coverage, font_file_of, leaflet_fonts
 from ..leaflet import (BulletList, Checklist, Entry, Faq, Leaflet, LeafletSection, Paragraph, References, Table,
                        texts)
 from ..substitute import fill
 from .logo import load_svg
+from .outline import draw_outlined, outline_width
 
 PAPER_SIZES = {"a4": A4, "letter": LETTER}
 MARGIN = 18 * mm
@@ -217,6 +219,7 @@ class _Layout:
                 for state in self._pages:
                     self.__dict__.update(state)
                     layout._page_number(self, total)
+                    layout._watermark(self)
                     super().showPage()
                 self.showOutline()
                 super().save()
@@ -275,6 +278,23 @@ class _Layout:
         canv.drawRightString(page_w - MARGIN, FOOTER - 9.5 * mm, label)
         canv.restoreState()
 
+    def _watermark(self, canv: Canvas) -> None:
+        """Draft content: the mark across the page, over everything, faint enough to read through."""
+        text = self.leaflet.watermark
+        if not text:
+            return
+        page_w, page_h = self.pagesize
+        font_file = font_file_of(self.fonts.bold)
+        diagonal = (page_w ** 2 + page_h ** 2) ** 0.5
+        size = min(64, 0.8 * diagonal / outline_width(text, font_file, 1))
+        canv.saveState()
+        canv.setFillColor(colors.HexColor(TONES["emergency"][1]))
+        canv.setFillAlpha(0.14)
+        canv.translate(page_w / 2, page_h / 2)
+        canv.rotate(math.degrees(math.atan2(page_h, page_w)))
+        draw_outlined(canv, text, font_file, size, -outline_width(text, font_file, size) / 2, -size / 3)
+        canv.restoreState()
+
     def _draw_logo(self, canv: Canvas, x: float, y: float, max_w: float, max_h: float) -> float:
         """Draw the logo inside the box, keeping its shape; return the width used."""
         logo = self.leaflet.look.logo
@@ -306,6 +326,13 @@ class _Layout:
             story.append(RLParagraph(_markup(leaflet.subtitle), s.subtitle))
         if leaflet.written_for:
             story.append(RLParagraph(_markup(leaflet.written_for), s.written_for))
+        # The watermark is a picture; the draft status is also said once in words.
+        for notice, tone in ((leaflet.watermark, "emergency"), (leaflet.warning, "warning")):
+            if notice:
+                background, border, _, weight = TONES[tone]
+                box = self._box([RLParagraph(_markup(notice), s.written_for)], colors.HexColor(background),
+                                colors.HexColor(border), weight, padding=3 * mm)
+                story += [Spacer(0, 1 * mm), box, Spacer(0, 2 * mm)]
         if leaflet.for_you:
             story += [Spacer(0, 2 * mm), self._for_you(), Spacer(0, 2 * mm)]
         for section in leaflet.sections:
@@ -359,13 +386,13 @@ class _Layout:
         # standard font into the PDF.
         return TableStyle([("FONT", (0, 0), (-1, -1), self.fonts.regular, 11), *commands])
 
-    def _box(self, content: list[Flowable], background, border, weight: float) -> Flowable:
+    def _box(self, content: list[Flowable], background, border, weight: float, padding: float = 7 * mm) -> Flowable:
         box = RLTable([[content]], colWidths=[self.width])
         box.setStyle(self._table_style([
             ("BACKGROUND", (0, 0), (-1, -1), background),
             ("BOX", (0, 0), (-1, -1), weight, border),
-            ("LEFTPADDING", (0, 0), (-1, -1), 7 * mm), ("RIGHTPADDING", (0, 0), (-1, -1), 7 * mm),
-            ("TOPPADDING", (0, 0), (-1, -1), 4 * mm), ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm),
+            ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+            ("TOPPADDING", (0, 0), (-1, -1), min(padding, 4 * mm)), ("BOTTOMPADDING", (0, 0), (-1, -1), min(padding, 3 * mm)),
         ]))
         return box
 

@@ -1,0 +1,56 @@
+"""Layout fit: every leaflet a clinic can print stays within its handout's page budget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..brand import ClinicBrand
+from ..content import LoadedHandout
+from ..errors import LeafletError
+from ..leaflet import Leaflet
+from ..pipeline import LeafletRequest, resolve_request
+from ..render.pdf import PAPER_SIZES, render_pdf
+from ..validation import where_of
+from .findings import Finding
+
+
+@dataclass(frozen=True)
+class Fit:
+    profile: str
+    language: str
+    paper: str
+    pages: int
+
+
+def build_every_variant(loaded: LoadedHandout, clinic: ClinicBrand) -> tuple[list[Fit], list[Leaflet], list[Finding]]:
+    """Resolve and render each profile x language x paper; report what fails to build."""
+    fits, leaflets, findings = [], [], []
+    for profile in loaded.profiles.profiles:
+        for language in loaded.languages:
+            request = LeafletRequest(loaded.id, (profile.id,), language, allow_overdue=True)
+            try:
+                leaflet = resolve_request(loaded, request, clinic)
+                leaflets.append(leaflet)
+                fits += [Fit(profile.id, language, paper, render_pdf(leaflet, paper).pages) for paper in PAPER_SIZES]
+            except LeafletError as exc:
+                findings += [Finding.of("layout", "error", f"the '{profile.id}' leaflet in '{language}' cannot be "
+                                        f"built: {e.message}", e.where, e.hint)
+                             for e in getattr(exc, "errors", None) or [exc]]
+    return fits, leaflets, findings
+
+
+def check_budget(loaded: LoadedHandout, fits: list[Fit]) -> list[Finding]:
+    budget = loaded.handout.max_pages
+    return [Finding.of(
+        "layout", "error", f"the '{fit.profile}' leaflet in '{fit.language}' on {fit.paper} paper takes "
+        f"{fit.pages} pages, over the budget of {budget}", where_of(loaded.handout, "max_pages"),
+        "shorten the content (or the profile's additions), or raise max_pages if the clinic agrees")
+        for fit in fits if fit.pages > budget]
+
+
+def worst_case(loaded: LoadedHandout, fits: list[Fit]) -> str:
+    if not fits:
+        return f"{loaded.id}: not built"
+    worst = max(fits, key=lambda f: f.pages)
+    return (f"{loaded.id}: {worst.pages} of {loaded.handout.max_pages} pages at most "
+            f"({worst.profile}, {worst.language}, {worst.paper}); {len(fits)} variants built")
