@@ -40,6 +40,7 @@ LATER_BAND = 12 * mm
 FOOTER = 16 * mm
 INK = colors.HexColor("#1A1A1A")
 MUTED = colors.HexColor("#4D4D4D")
+DRAFT_MARK = colors.HexColor("#F1D8D7")  # the emergency red at 18% on white: visible, never in the way
 
 # Callout boxes: background, border, title colour. Emergency is the loudest.
 TONES = {
@@ -219,7 +220,6 @@ class _Layout:
                 for state in self._pages:
                     self.__dict__.update(state)
                     layout._page_number(self, total)
-                    layout._watermark(self)
                     super().showPage()
                 self.showOutline()
                 super().save()
@@ -228,6 +228,7 @@ class _Layout:
 
     # --- page decorations ----------------------------------------------------------
     def _first_page(self, canv: Canvas, doc) -> None:
+        self._watermark(canv)
         page_w, page_h = self.pagesize
         canv.saveState()
         canv.setFillColor(self.primary)
@@ -246,6 +247,7 @@ class _Layout:
         self._footer(canv)
 
     def _later_page(self, canv: Canvas, doc) -> None:
+        self._watermark(canv)
         page_w, page_h = self.pagesize
         canv.saveState()
         canv.setFillColor(self.primary)
@@ -279,21 +281,22 @@ class _Layout:
         canv.restoreState()
 
     def _watermark(self, canv: Canvas) -> None:
-        """Draft content: the mark across the page, over everything, faint enough to read through."""
+        """Draft content: a pale mark across the page, under the text (drawn before it)."""
         text = self.leaflet.watermark
         if not text:
             return
-        page_w, page_h = self.pagesize
-        font_file = font_file_of(self.fonts.bold)
-        diagonal = (page_w ** 2 + page_h ** 2) ** 0.5
-        size = min(64, 0.8 * diagonal / outline_width(text, font_file, 1))
-        canv.saveState()
-        canv.setFillColor(colors.HexColor(TONES["emergency"][1]))
-        canv.setFillAlpha(0.14)
-        canv.translate(page_w / 2, page_h / 2)
-        canv.rotate(math.degrees(math.atan2(page_h, page_w)))
-        draw_outlined(canv, text, font_file, size, -outline_width(text, font_file, size) / 2, -size / 3)
-        canv.restoreState()
+        if not canv.hasForm("DraftMark"):  # drawn once, placed on every page
+            page_w, page_h = self.pagesize
+            font_file = font_file_of(self.fonts.bold)
+            diagonal = (page_w ** 2 + page_h ** 2) ** 0.5
+            size = min(64, 0.8 * diagonal / outline_width(text, font_file, 1))
+            canv.beginForm("DraftMark")
+            canv.setFillColor(DRAFT_MARK)
+            canv.translate(page_w / 2, page_h / 2)
+            canv.rotate(math.degrees(math.atan2(page_h, page_w)))
+            draw_outlined(canv, text, font_file, size, -outline_width(text, font_file, size) / 2, -size / 3)
+            canv.endForm()
+        canv.doForm("DraftMark")
 
     def _draw_logo(self, canv: Canvas, x: float, y: float, max_w: float, max_h: float) -> float:
         """Draw the logo inside the box, keeping its shape; return the width used."""
