@@ -12,24 +12,17 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, patient
 from .errors import LeafletError
 from .leaflet import PatientDetails
 from .output import STDOUT, write_atomically
 from .pipeline import DEFAULT_HANDOUT, LeafletRequest, build_pdf, open_brand, open_library
 from .render.pdf import PAPER_SIZES
 
-COMMANDS = ("build", "batch", "list", "check", "schemas")
+COMMANDS = ("build", "batch", "list", "check", "schemas", "serve")
 
-# Longest text accepted for each discharge detail: enough for real use, short
-# enough that the "For you" box stays on the first page.
-PATIENT_FIELDS = {
-    "patient_name": ("--patient-name", "name", 100),
-    "discharge_date": ("--date", "date", 40),
-    "clinician": ("--clinician", "clinician", 100),
-    "follow_up": ("--follow-up", "follow_up", 200),
-    "notes": ("--notes", "notes", 800),
-}
+PATIENT_FLAGS = {"name": "--patient-name", "date": "--date", "clinician": "--clinician",
+                 "follow_up": "--follow-up", "notes": "--notes"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,8 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     _overdue_option(build)
     details = build.add_argument_group(
         "discharge details", "Printed in a 'For you' box. Never logged or stored by this program.")
-    for dest, (flag, _, limit) in PATIENT_FIELDS.items():
-        details.add_argument(flag, dest=dest, default="", metavar="TEXT", help=f"at most {limit} characters")
+    for field, flag in PATIENT_FLAGS.items():
+        details.add_argument(flag, dest=f"patient_{field}", default="", metavar="TEXT",
+                             help=f"at most {patient.LIMITS[field]} characters")
     build.set_defaults(run=_build)
 
     batch = commands.add_parser(
@@ -119,6 +113,21 @@ def _parser() -> argparse.ArgumentParser:
     schemas.add_argument("-o", "--output", type=Path, default=Path("schemas"), metavar="DIR",
                          help="folder to write into (default: schemas/)")
     schemas.set_defaults(run=_schemas)
+
+    serve = commands.add_parser(
+        "serve", help="run the discharge desk: a web form nurses use to print a personalised leaflet",
+        description="Run the discharge desk, a web form for printing personalised leaflets, with waitress. "
+                    "Patient details are printed into the PDF and never logged or stored.")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this computer only; "
+                            "put a reverse proxy with HTTPS in front rather than exposing it)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    _content_options(serve)
+    serve.add_argument("--site", type=Path, metavar="DIR", help="also serve a download site built by `batch` at /site/")
+    serve.add_argument("--workers", type=_positive, metavar="N", help="render processes (default: one per core)")
+    serve.add_argument("--behind-proxy", action="store_true",
+                       help="trust X-Forwarded-Proto/-For/-Host from the reverse proxy in front")
+    serve.set_defaults(run=_serve)
     return parser
 
 
@@ -136,16 +145,12 @@ def _overdue_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _patient(args: argparse.Namespace) -> PatientDetails:
-    values = {}
-    for dest, (flag, field, limit) in PATIENT_FIELDS.items():
-        value = getattr(args, dest).strip()
-        if len(value) > limit:
-            raise LeafletError(f"{flag} is {len(value)} characters long; the limit is {limit}",
-                               hint="shorten it; longer notes belong in the patient's record")
-        if any(ord(c) < 32 and c not in "\n\t" for c in value):
-            raise LeafletError(f"{flag} contains control characters", hint="type the text again without them")
-        values[field] = value
-    return PatientDetails(**values)
+    details, problems = patient.details({field: getattr(args, f"patient_{field}") for field in PATIENT_FLAGS})
+    for field, problem in problems.items():
+        raise LeafletError(f"{PATIENT_FLAGS[field]} {problem}",
+                           hint="shorten it; longer notes belong in the patient's record" if "limit" in problem
+                           else "type the text again without them")
+    return details
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -196,6 +201,12 @@ def _schemas(args: argparse.Namespace) -> int:
     from .schemas import write_schemas
     for path in write_schemas(args.output):
         print(path)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .desk.server import serve
+    serve(args.host, args.port, args.content, args.brand, args.site, args.workers, behind_proxy=args.behind_proxy)
     return 0
 
 

@@ -215,6 +215,35 @@ class Brand(Located):
 
 # --- fixed wording around the content -----------------------------------------
 
+class DeskStrings(Located):
+    """The discharge desk's form, in the nurse's language (`generate.py serve`)."""
+
+    title: Text
+    intro: Text
+    choose_handout: Text
+    profiles: Text
+    profiles_hint: Text
+    language: Text
+    paper: Text
+    details: Text
+    details_hint: Text = Field(description="Under the details heading: they are printed, never stored.")
+    limit: Text = Field(description="Under a field; {{ limit }} is its length limit.")
+    create: Text = Field(description="Button: open the PDF in the browser, ready to print.")
+    download: Text = Field(description="Button: download the PDF.")
+    draft_notice: Text = Field(description="On the form when the chosen leaflet's content is a draft.")
+    overdue_notice: Text = Field(description="On the form when the content is past its review date; {{ review_by }}.")
+    problem_title: Text
+    too_long: Text = Field(description="{{ field }} and {{ limit }} available.")
+    control_characters: Text = Field(description="{{ field }} available.")
+    unknown_choice: Text = Field(description="{{ field }} available.")
+    expired: Text
+    too_large: Text
+    not_found: Text
+    not_allowed: Text
+    server_error: Text
+    back: Text
+
+
 class UiStrings(Located):
     """templates/strings/<lang>.yaml: the words every leaflet shares (labels, footer)."""
 
@@ -246,6 +275,7 @@ class UiStrings(Located):
     paper_letter: Text
     back_to_list: Text
     other_languages: Text
+    desk: DeskStrings
 
 
 # Which {{ variables }} each wording may use besides the content variables
@@ -259,4 +289,9 @@ UI_VARIABLES: dict[str, tuple[bool, set[str]]] = {  # field: (content variables 
     "page_of": (False, {"page", "pages"}),
     "pdf_link": (False, {"paper", "size"}),
     "site_intro": (False, {"brand.clinic_name"}),
+    "limit": (False, {"limit"}),
+    "overdue_notice": (False, {"review_by"}),
+    "too_long": (False, {"field", "limit"}),
+    "control_characters": (False, {"field"}),
+    "unknown_choice": (False, {"field"}),
 }

@@ -59,13 +59,13 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
     handout, brand = loaded.handout, clinic.brand
     chosen = choose_profiles(loaded, profile_ids)
     language = handout.language
-    date_locale = _date_locale(language, brand.country)
+    locale = date_locale(language, brand.country)
     context = content_variables(handout, brand)
     numbers = {source.id: n for n, source in enumerate(handout.sources, start=1)}
     facts = {  # what the footer and "about this leaflet" may say about the leaflet itself
         "reference": handout.reference, "version": handout.version,
-        "published": format_date(handout.published, format="long", locale=date_locale),
-        "review_by": format_date(handout.review_by, format="long", locale=date_locale),
+        "published": format_date(handout.published, format="long", locale=locale),
+        "review_by": format_date(handout.review_by, format="long", locale=locale),
     }
 
     def text(obj: Any, key: str, value: str, extra: dict[str, Any] | None = None) -> str:
@@ -202,7 +202,7 @@ def _closing_sections(handout, clinic: ClinicBrand, strings: UiStrings, text, nu
     ]
 
 
-def _date_locale(language: str, country: str) -> Locale:
+def date_locale(language: str, country: str) -> Locale:
     """Dates as the clinic's country writes them in this language (en + GB: 1 November 2027)."""
     try:
         return Locale.parse(f"{language.replace('-', '_')}_{country}")

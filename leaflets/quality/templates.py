@@ -83,12 +83,13 @@ def check_content(models: list[Located], content_vars: dict[str, Any]) -> list[F
 def check_wording(strings: UiStrings, content_vars: dict[str, Any]) -> list[Finding]:
     content = flatten(content_vars)
     findings = []
-    for name in type(strings).model_fields:
-        value = getattr(strings, name)
-        with_content, extra = UI_VARIABLES.get(name, (False, set()))
-        known = {**(content if with_content else {}), **{n: content.get(n, "value") for n in extra}}
-        for text in value if isinstance(value, list) else [value]:
-            if isinstance(text, str):
-                # The wording leaves out lines whose brand detail is empty (no website: no website line).
-                findings += check_text(strings, name, text, known, require_filled=False)
+    for model in (strings, strings.desk):
+        for name in type(model).model_fields:
+            value = getattr(model, name)
+            with_content, extra = UI_VARIABLES.get(name, (False, set()))
+            known = {**(content if with_content else {}), **{n: content.get(n, "value") for n in extra}}
+            for text in value if isinstance(value, list) else [value]:
+                if isinstance(text, str):
+                    # The wording leaves out lines whose brand detail is empty (no website: no website line).
+                    findings += check_text(model, name, text, known, require_filled=False)
     return findings

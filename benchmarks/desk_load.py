@@ -1,0 +1,152 @@
+"""Load the discharge desk like a ward of nurses: latency percentiles against the real server.
+
+    .venv/bin/python benchmarks/desk_load.py                 # 10 nurses, 400 leaflets, at most 90 s
+    .venv/bin/python benchmarks/desk_load.py --nurses 20 --requests 1000 --think 0.5
+
+Starts `generate.py serve` on 127.0.0.1 (a free port) with its default render
+processes, and runs each nurse as a thread with its own cookies and form
+token, posting personalised leaflets (random profiles, paper and details).
+Three runs, each bounded by a number of leaflets and by --seconds:
+
+  1. the peer: one nurse alone, back to back;
+  2. 10 nurses at once, each pausing --think seconds on average between
+     leaflets (default 2 s: about 5 leaflets a second, far more than a ward
+     prints). The target, p95 under 150 ms on a 2-core machine, is for this run;
+  3. stress: 10 nurses back to back with no pause, which keeps every core
+     busy; latency is then the length of the queue, and nothing may fail.
+
+The ratios compare each run's p95 with the peer's median. Figures to read, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import random
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROFILES = ["calf", "femoral", "flyer"]
+
+
+class Nurse:
+    """One keep-alive connection, the CSRF cookie and the form's token."""
+
+    def __init__(self, host: str, port: int):
+        self.connection = http.client.HTTPConnection(host, port, timeout=60)
+        self.connection.request("GET", "/")
+        response = self.connection.getresponse()
+        page = response.read().decode()
+        self.cookie = response.getheader("Set-Cookie").split(";")[0]
+        self.token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def leaflet(self, rng: random.Random) -> float:
+        fields = {"csrf_token": self.token, "handout": "dvt-walking", "language": "en",
+                  "paper": rng.choice(["a4", "letter"]), "profile": rng.sample(PROFILES, rng.randint(0, 2)),
+                  "name": f"Patient {rng.randint(1, 99999)}", "follow_up": "Vascular clinic, 3 December, 10:00",
+                  "notes": "Walk a little further each day. " * rng.randint(0, 6)}
+        body = urllib.parse.urlencode(fields, doseq=True)
+        start = time.perf_counter()
+        self.connection.request("POST", "/leaflet", body, {
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": self.cookie})
+        response = self.connection.getresponse()
+        data = response.read()
+        elapsed = time.perf_counter() - start
+        if response.status != 200 or data[:5] != b"%PDF-":
+            raise RuntimeError(f"HTTP {response.status}")
+        return elapsed
+
+
+def run(host: str, port: int, nurses: int, requests: int, seconds: float, think: float) -> tuple[list[float], int, float]:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    remaining = [requests]
+    deadline = time.perf_counter() + seconds
+
+    def work(seed: int) -> None:
+        nonlocal errors
+        rng = random.Random(seed)
+        nurse = Nurse(host, port)
+        while time.perf_counter() < deadline:
+            with lock:
+                if remaining[0] <= 0:
+                    return
+                remaining[0] -= 1
+            try:
+                latency = nurse.leaflet(rng)
+                with lock:
+                    latencies.append(latency)
+            except Exception:
+                with lock:
+                    errors += 1
+                nurse = Nurse(host, port)
+            if think:
+                time.sleep(rng.uniform(0, 2 * think))
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=work, args=(seed,)) for seed in range(nurses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors, time.perf_counter() - start
+
+
+def percentile(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] * 1000 if len(values) > 1 else values[0] * 1000
+
+
+def report(label: str, latencies: list[float], errors: int, wall: float) -> None:
+    print(f"{label}: {len(latencies)} leaflets in {wall:.1f} s ({len(latencies) / wall:.1f}/s), {errors} errors; "
+          f"p50 {percentile(latencies, 50):.0f} ms, p95 {percentile(latencies, 95):.0f} ms, "
+          f"p99 {percentile(latencies, 99):.0f} ms, max {max(latencies) * 1000:.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nurses", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=200, help="leaflets in the paced run (default 200)")
+    parser.add_argument("--seconds", type=float, default=90, help="time limit of each run (default 90)")
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="mean pause between a nurse's leaflets in the paced run, seconds (default 2)")
+    parser.add_argument("--workers", type=int, help="render processes of the server (default: its own default)")
+    args = parser.parse_args()
+
+    command = [sys.executable, str(ROOT / "generate.py"), "serve", "--port", "0"]
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = server.stdout.readline()
+        match = re.search(r"http://([\d.]+):(\d+)/", line)
+        if not match:
+            sys.exit(f"the server did not start: {line}")
+        host, port = match.group(1), int(match.group(2))
+        print(line.strip())
+        run(host, port, 2, 20, 30, 0)  # warm-up: every worker has rendered
+        alone, alone_errors, alone_wall = run(host, port, 1, 60, args.seconds, 0)
+        report("peer: 1 nurse alone", alone, alone_errors, alone_wall)
+        peer = percentile(alone, 50)
+        crowd, errors, wall = run(host, port, args.nurses, args.requests, args.seconds, args.think)
+        report(f"{args.nurses} nurses at once, pausing {args.think:g} s on average", crowd, errors, wall)
+        p95 = percentile(crowd, 95)
+        print(f"  p95 {p95:.0f} ms against the target of 150 ms: {'met' if p95 < 150 else 'NOT met'}; "
+              f"{p95 / peer:.1f}x one nurse's median")
+        stress, errors, wall = run(host, port, args.nurses, 2 * args.requests, args.seconds, 0)
+        report(f"stress: {args.nurses} nurses back to back", stress, errors, wall)
+        print(f"  p95 {percentile(stress, 95) / peer:.1f}x one nurse's median: every core busy, requests queue")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
