@@ -101,7 +101,7 @@ def fingerprint_files(paths: Iterable[Path]) -> str:
 
 
 def input_fingerprints(loaded: dict[str, LoadedHandout], clinic: ClinicBrand,
-                       allow_overdue: bool = False) -> dict[str, str]:
+                       allow_overdue: bool = False, fallback_english: bool = False) -> dict[str, str]:
     """What every leaflet of a handout depends on, hashed once per batch.
 
     Includes whether the handout is past its review date today, so leaflets
@@ -114,7 +114,7 @@ def input_fingerprints(loaded: dict[str, LoadedHandout], clinic: ClinicBrand,
     ])
     return {handout_id: hashlib.sha256(
         f"{__version__}\0{shared}\0{fingerprint_files(p for p in handout.folder.rglob('*') if p.is_file())}"
-        f"\0overdue={not allow_overdue and today > handout.handout.review_by}"
+        f"\0overdue={not allow_overdue and today > handout.handout.review_by}\0fallback={fallback_english}"
         .encode()).hexdigest() for handout_id, handout in loaded.items()}
 
 
@@ -123,17 +123,19 @@ def input_fingerprints(loaded: dict[str, LoadedHandout], clinic: ClinicBrand,
 _worker: dict[str, Any] = {}
 
 
-def _prepare(library: Library, clinic: ClinicBrand, loaded: dict[str, LoadedHandout], allow_overdue: bool) -> None:
+def _prepare(library: Library, clinic: ClinicBrand, loaded: dict[str, LoadedHandout], allow_overdue: bool,
+             fallback_english: bool) -> None:
     """Load and warm up once in the parent: forked workers inherit all of it for free."""
-    _worker.update(library=library, brand=clinic, handouts=dict(loaded), allow_overdue=allow_overdue)
+    _worker.update(library=library, brand=clinic, handouts=dict(loaded), allow_overdue=allow_overdue,
+                   fallback_english=fallback_english)
     leaflet_fonts()
     warm_templates()
 
 
-def _start_worker(content: Path | None, brand: Path | None, allow_overdue: bool) -> None:
+def _start_worker(content: Path | None, brand: Path | None, allow_overdue: bool, fallback_english: bool) -> None:
     if not _worker:  # a spawned (not forked) worker starts empty
         library = open_library(content)
-        _prepare(library, open_brand(brand), {}, allow_overdue)
+        _prepare(library, open_brand(brand), {}, allow_overdue, fallback_english)
 
 
 def _build_unit(unit: Unit, out_dir: Path) -> list[dict[str, Any]]:
@@ -142,7 +144,8 @@ def _build_unit(unit: Unit, out_dir: Path) -> list[dict[str, Any]]:
     if unit.handout not in handouts:
         handouts[unit.handout] = _worker["library"].load(unit.handout)
     loaded, clinic = handouts[unit.handout], _worker["brand"]
-    request = LeafletRequest(unit.handout, unit.profiles, unit.language, allow_overdue=_worker["allow_overdue"])
+    request = LeafletRequest(unit.handout, unit.profiles, unit.language, allow_overdue=_worker["allow_overdue"],
+                             fallback_english=_worker["fallback_english"])
     leaflet = resolve_request(loaded, request, clinic)
     strings = load_strings(strings_dir(), unit.language)
     entries = []
@@ -162,11 +165,11 @@ def run_batch(out_dir: Path, *, content: Path | None = None, brand: Path | None 
               handouts: list[str] | None = None, profiles: list[str] | None = None,
               languages: list[str] | None = None, papers: list[str] | None = None,
               jobs: int | None = None, force: bool = False, allow_overdue: bool = False,
-              progress=None) -> Summary:
+              fallback_english: bool = False, progress=None) -> Summary:
     started = time.perf_counter()
     library, clinic = open_library(content), open_brand(brand)
     units, loaded = plan(library, handouts or [], profiles or [], languages or [], papers or [])
-    fingerprints = input_fingerprints(loaded, clinic, allow_overdue)
+    fingerprints = input_fingerprints(loaded, clinic, allow_overdue, fallback_english)
     out_dir = Path(out_dir)
     summary = Summary()
     with _exclusive(out_dir):
@@ -185,13 +188,14 @@ def run_batch(out_dir: Path, *, content: Path | None = None, brand: Path | None 
                 summary.failed.append((unit.stem, f"internal error ({type(result).__name__})"))
                 progress.advance(len(unit.papers), f"FAILED {unit.stem}: internal error ({type(result).__name__})")
             else:
-                manifest.record(unit, loaded[unit.handout], fingerprints[unit.handout], result)
+                version = loaded[unit.handout].in_language(unit.language, fallback_english)
+                manifest.record(unit, version, fingerprints[unit.handout], result)
                 summary.built += len(result)
                 progress.advance(len(result), f"built {unit.stem}")
 
         try:
             workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-            _prepare(library, clinic, loaded, allow_overdue)
+            _prepare(library, clinic, loaded, allow_overdue, fallback_english)
             if workers == 1:
                 for unit in todo:
                     try:
@@ -202,7 +206,7 @@ def run_batch(out_dir: Path, *, content: Path | None = None, brand: Path | None 
                 context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                                       else None)
                 with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                         initargs=(content, brand, allow_overdue)) as pool:
+                                         initargs=(content, brand, allow_overdue, fallback_english)) as pool:
                     pending: dict[Future, Unit] = {pool.submit(_build_unit, u, out_dir): u for u in todo}
                     try:
                         while pending:
@@ -281,13 +285,15 @@ class _Manifest:
         return True
 
     def record(self, unit: Unit, loaded: LoadedHandout, inputs: str, results: list[dict[str, Any]]) -> None:
+        """loaded: the handout in the unit's language."""
         labels = {p.id: p for p in loaded.profiles.profiles}
+        status = loaded.translation.status if loaded.translation else "source"
         for result in results:
             self.entries[result["pdf"]] = {
                 "handout": unit.handout, "title": loaded.handout.title, "profiles": list(unit.profiles),
                 "profile_labels": [labels[p].label for p in unit.profiles],
                 "profile_summaries": [labels[p].summary or "" for p in unit.profiles],
-                "language": unit.language, "translation_status": "source", "paper": result["paper"],
+                "language": unit.language, "translation_status": status, "paper": result["paper"],
                 "brand": self.brand, "content_version": loaded.handout.version,
                 "reference": loaded.handout.reference, "review_by": loaded.handout.review_by.isoformat(),
                 "pdf": result["pdf"], "html": unit.html_path, "pages": result["pages"], "bytes": result["bytes"],

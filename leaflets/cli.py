@@ -19,7 +19,7 @@ from .output import STDOUT, write_atomically
 from .pipeline import DEFAULT_HANDOUT, LeafletRequest, build_pdf, open_brand, open_library
 from .render.pdf import PAPER_SIZES
 
-COMMANDS = ("build", "batch", "list", "check", "schemas", "serve")
+COMMANDS = ("build", "batch", "list", "check", "schemas", "serve", "translations")
 
 PATIENT_FLAGS = {"name": "--patient-name", "date": "--date", "clinician": "--clinician",
                  "follow_up": "--follow-up", "notes": "--notes"}
@@ -128,6 +128,21 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--behind-proxy", action="store_true",
                        help="trust X-Forwarded-Proto/-For/-Host from the reverse proxy in front")
     serve.set_defaults(run=_serve)
+
+    translations = commands.add_parser(
+        "translations", help="export texts for translators as gettext PO, and import their work",
+        description="Export a handout's texts as a gettext PO file for a translation agency, "
+                    "and import the translated PO file back into translations/<lang>.yaml.")
+    actions = translations.add_subparsers(dest="action", metavar="ACTION", required=True)
+    export = actions.add_parser("export", help="write a PO file: English, current translation, stale ones fuzzy")
+    export.add_argument("--lang", required=True, metavar="CODE", help="the language to translate into")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE.po", help="default: <handout>-<lang>.po")
+    importing = actions.add_parser("import", help="write translations/<lang>.yaml from a translated PO file")
+    importing.add_argument("po", type=Path, metavar="FILE.po")
+    for action in (export, importing):
+        action.add_argument("--content", type=Path, metavar="DIR", help="folder of handouts (default: built-in)")
+        action.add_argument("--handout", default=DEFAULT_HANDOUT, help=f"which handout (default: {DEFAULT_HANDOUT})")
+    translations.set_defaults(run=_translations)
     return parser
 
 
@@ -142,6 +157,9 @@ def _overdue_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-overdue", action="store_true",
                         help="leave the 'review overdue' notice off content past its review date "
                              "(only once a clinician has confirmed it is still current)")
+    parser.add_argument("--fallback-english", action="store_true",
+                        help="print texts that have no translation yet in English, with a notice saying so "
+                             "(without it, a missing translation is an error)")
 
 
 def _patient(args: argparse.Namespace) -> PatientDetails:
@@ -155,7 +173,7 @@ def _patient(args: argparse.Namespace) -> PatientDetails:
 
 def _build(args: argparse.Namespace) -> int:
     request = LeafletRequest(args.handout, tuple(args.profile), args.lang, args.paper, _patient(args),
-                             allow_overdue=args.allow_overdue)
+                             allow_overdue=args.allow_overdue, fallback_english=args.fallback_english)
     library = open_library(args.content)
     loaded = library.load(request.handout)
     clinic = open_brand(args.brand)
@@ -182,7 +200,8 @@ def _batch(args: argparse.Namespace) -> int:
     from .batch import run_batch  # the process pool is only needed here
     summary = run_batch(args.output, content=args.content, brand=args.brand, handouts=args.handout,
                         profiles=args.profile, languages=args.lang, papers=args.paper, jobs=args.jobs,
-                        force=args.force, allow_overdue=args.allow_overdue)
+                        force=args.force, allow_overdue=args.allow_overdue,
+                        fallback_english=args.fallback_english)
     print(f"built {summary.built}, skipped {summary.skipped}, failed {len(summary.failed)} "
           f"in {summary.seconds:.1f} s; site: {Path(args.output) / 'index.html'}")
     for stem, reason in summary.failed:
@@ -207,6 +226,21 @@ def _schemas(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from .desk.server import serve
     serve(args.host, args.port, args.content, args.brand, args.site, args.workers, behind_proxy=args.behind_proxy)
+    return 0
+
+
+def _translations(args: argparse.Namespace) -> int:
+    from .exchange import export_po, import_po
+    loaded = open_library(args.content).load(args.handout)
+    if args.action == "export":
+        po = export_po(loaded, args.lang)
+        output = args.output or Path(f"{loaded.id}-{args.lang}.po")
+        write_atomically(output, str(po).encode("utf-8"))
+        todo = sum(1 for e in po if not e.msgstr or "fuzzy" in e.flags)
+        print(f"{output}: {len(po)} texts, {todo} to translate or check")
+    else:
+        file, count = import_po(loaded, args.po)
+        print(f"{file}: {count} texts")
     return 0
 
 

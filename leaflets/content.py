@@ -7,13 +7,14 @@ validated here, once and up front, so rendering never meets bad data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import ContentErrors, LeafletError, Where
 from .model import (FaqItem, Handout, ListItem, Located, Profile, ProfileSet, Replacement, Section,
                     SectionBase, TableRow, UiStrings)
+from .translation import TRANSLATIONS_DIR, Translation, load_translation, translate
 from .validation import validate, where_of
 from .yamlsource import load_yaml
 
@@ -34,16 +35,36 @@ _ITEM_REPLACEABLE = {ListItem: {"lead", "text"}, FaqItem: {"question", "answer"}
 
 @dataclass(frozen=True)
 class LoadedHandout:
-    """A handout with its profiles, ready to resolve."""
+    """A handout with its profiles, ready to resolve; translated, it also knows its translation."""
 
     id: str
     folder: Path
     handout: Handout
     profiles: ProfileSet
+    translation: Translation | None = None     # set on a translated copy (see in_language)
+    fallbacks: int = 0                         # texts printed in English for want of a translation
+    _versions: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def languages(self) -> list[str]:
-        return [self.handout.language]
+        """The source language first, then every language with a translation file."""
+        folder = self.folder / TRANSLATIONS_DIR
+        found = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        return [self.handout.language] + [code for code in found if code != self.handout.language]
+
+    def in_language(self, language: str, fallback: bool = False) -> "LoadedHandout":
+        """This handout in another language (loaded and checked once, then kept)."""
+        if language == self.handout.language:
+            return self
+        if language not in self.languages:
+            raise LeafletError(f"handout '{self.id}' has no '{language}' version",
+                               hint=f"languages of this handout: {', '.join(self.languages)}")
+        key = (language, fallback)
+        if key not in self._versions:
+            translation = load_translation(self.folder / TRANSLATIONS_DIR / f"{language}.yaml")
+            handout, profiles, fallbacks = translate(self.handout, self.profiles, translation, fallback)
+            self._versions[key] = LoadedHandout(self.id, self.folder, handout, profiles, translation, fallbacks)
+        return self._versions[key]
 
     def profile(self, profile_id: str) -> Profile:
         for profile in self.profiles.profiles:

@@ -130,7 +130,7 @@ class Leaflet:
     published: dt.date
     review_by: dt.date
     watermark: str = ""                     # across every page, e.g. for draft content
-    warning: str = ""                       # a notice above the content, e.g. review overdue
+    notices: tuple[str, ...] = ()           # above the content: review overdue, unreviewed translation
 
 
 PRIVATE = "patient detail: "
@@ -147,7 +147,8 @@ def texts(leaflet: Leaflet):
     yield "the 'written for' line", leaflet.written_for
     yield "the footer", leaflet.footer
     yield "the watermark", leaflet.watermark
-    yield "the notice under the title", leaflet.warning
+    for notice in leaflet.notices:
+        yield "a notice under the title", notice
     yield "the clinic name", leaflet.look.clinic_name
     yield "the department", leaflet.look.department
     for label, value in leaflet.for_you:

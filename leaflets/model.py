@@ -266,6 +266,8 @@ class UiStrings(Located):
     footer: Text = Field(description="Footer text; {{ reference }}, {{ version }}, {{ review_by }} available.")
     page_of: Text = Field(description="'Page {{ page }} of {{ pages }}'.")
     draft_mark: Text = Field(description="Printed across every page of a leaflet whose content is a draft.")
+    translation_draft: Text = Field(description="Notice on a leaflet from a translation not yet approved.")
+    translation_fallback: Text = Field(description="Notice on a leaflet with some texts left in English.")
     review_overdue: Text = Field(description="Notice on a leaflet past its review date; {{ review_by }} available.")
     site_title: Text
     site_intro: Text

@@ -29,6 +29,7 @@ class LeafletRequest:
     paper: str = "a4"
     patient: PatientDetails = field(default_factory=PatientDetails)
     allow_overdue: bool = False          # True: no "review overdue" notice on content past its review date
+    fallback_english: bool = False       # True: untranslated texts print in English, with a notice
 
 
 def open_library(content: Path | None = None) -> Library:
@@ -41,13 +42,11 @@ def open_brand(brand: Path | None = None) -> ClinicBrand:
 
 def resolve_request(loaded: LoadedHandout, request: LeafletRequest, clinic: ClinicBrand) -> Leaflet:
     language = request.language or loaded.handout.language
-    if language not in loaded.languages:
-        raise LeafletError(f"handout '{loaded.id}' has no '{language}' version",
-                           hint=f"languages of this handout: {', '.join(loaded.languages)}")
+    version = loaded.in_language(language, request.fallback_english)
     if request.paper not in PAPER_SIZES:
         raise LeafletError(f"unknown paper size '{request.paper}'", hint=f"use one of: {', '.join(PAPER_SIZES)}")
     today = None if request.allow_overdue else dt.date.today()
-    return resolve(loaded, request.profiles, clinic, load_strings(strings_dir(), language), request.patient, today)
+    return resolve(version, request.profiles, clinic, load_strings(strings_dir(), language), request.patient, today)
 
 
 def build_pdf(loaded: LoadedHandout, request: LeafletRequest, clinic: ClinicBrand) -> RenderedPdf:

@@ -97,9 +97,18 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
         published=handout.published,
         review_by=handout.review_by,
         watermark=strings.draft_mark if handout.status == "draft" else "",
-        warning=text(strings, "review_overdue", strings.review_overdue, facts)
-        if today is not None and today > handout.review_by else "",
+        notices=tuple(_notices(loaded, strings, facts, today, text)),
     )
+
+
+def _notices(loaded: LoadedHandout, strings: UiStrings, facts: dict[str, str], today: dt.date | None, text):
+    """What the reader must know about this copy before reading it."""
+    if today is not None and today > loaded.handout.review_by:
+        yield text(strings, "review_overdue", strings.review_overdue, facts)
+    if loaded.translation is not None and loaded.translation.status == "draft":
+        yield text(strings, "translation_draft", strings.translation_draft)
+    if loaded.fallbacks:
+        yield text(strings, "translation_fallback", strings.translation_fallback)
 
 
 def look_of(clinic: ClinicBrand) -> Look:

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .model import Brand, Handout, ProfileSet, UiStrings
+from .translation import Translation
 from .output import write_atomically
 
 FORMATS: dict[str, type[BaseModel]] = {
@@ -20,6 +21,7 @@ FORMATS: dict[str, type[BaseModel]] = {
     "profiles": ProfileSet,
     "brand": Brand,
     "strings": UiStrings,
+    "translation": Translation,
 }
 
 

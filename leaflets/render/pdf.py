@@ -330,7 +330,7 @@ class _Layout:
         if leaflet.written_for:
             story.append(RLParagraph(_markup(leaflet.written_for), s.written_for))
         # The watermark is a picture; the draft status is also said once in words.
-        for notice, tone in ((leaflet.watermark, "emergency"), (leaflet.warning, "warning")):
+        for notice, tone in ((leaflet.watermark, "emergency"), *((n, "warning") for n in leaflet.notices)):
             if notice:
                 background, border, _, weight = TONES[tone]
                 box = self._box([RLParagraph(_markup(notice), s.written_for)], colors.HexColor(background),
