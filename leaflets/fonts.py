@@ -1,9 +1,11 @@
-"""Register the leaflet typeface with ReportLab, once per process.
+"""Typefaces for every script a leaflet is written in, registered with ReportLab once per process.
 
-Atkinson Hyperlegible was drawn by the Braille Institute for readers with
-low vision (SIL Open Font License, shipped in leaflets/fonts/). TrueType
-fonts are embedded as subsets, so a leaflet never depends on the reader's
-fonts or on the 14 standard PDF fonts.
+Latin-script leaflets are set in Atkinson Hyperlegible, drawn by the Braille
+Institute for readers with low vision. Other scripts use Noto (Arabic,
+Devanagari; Noto Sans for Vietnamese) and Droid Sans Fallback for Chinese,
+whose outlines are TrueType, which ReportLab can subset. Characters the main
+face lacks (a clinic's Latin name in an Arabic leaflet) are set in the
+set's fallback faces. Fonts are embedded as subsets; see fonts/README.md.
 """
 
 from __future__ import annotations
@@ -23,42 +25,115 @@ from .paths import FONTS_DIR
 
 
 @dataclass(frozen=True)
-class FontSet:
+class Family:
     regular: str
     bold: str
     italic: str
     bold_italic: str
 
 
-ATKINSON = FontSet("AtkinsonHyperlegible", "AtkinsonHyperlegible-Bold",
-                   "AtkinsonHyperlegible-Italic", "AtkinsonHyperlegible-BoldItalic")
-_FILES = {
-    ATKINSON.regular: "AtkinsonHyperlegible-Regular.ttf",
-    ATKINSON.bold: "AtkinsonHyperlegible-Bold.ttf",
-    ATKINSON.italic: "AtkinsonHyperlegible-Italic.ttf",
-    ATKINSON.bold_italic: "AtkinsonHyperlegible-BoldItalic.ttf",
+# name: (regular, bold, italic, bold italic) files; a missing style reuses the nearest one.
+_FAMILIES = {
+    "AtkinsonHyperlegible": ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf",
+                             "AtkinsonHyperlegible-Italic.ttf", "AtkinsonHyperlegible-BoldItalic.ttf"),
+    "NotoSans": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", None, None),
+    "NotoNaskhArabic": ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf", None, None),
+    "NotoSansDevanagari": ("NotoSansDevanagari-Regular.ttf", "NotoSansDevanagari-Bold.ttf", None, None),
+    "DroidSansFallback": ("DroidSansFallbackFull.ttf", None, None, None),
 }
+_STYLES = ("", "-Bold", "-Italic", "-BoldItalic")
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The faces and text direction of one language's leaflets."""
+
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+    fallback: tuple[str, ...] = ()   # family names tried, in order, for characters the main face lacks
+    rtl: bool = False                # right to left: lines ordered by the bidi algorithm, layout mirrored
+    shaping: bool = False            # HarfBuzz shaping: joined Arabic, Devanagari conjuncts
+    cjk: bool = False                # lines may break between any two characters, with kinsoku rules
+
+    @property
+    def family(self) -> str:
+        return self.regular
+
+
+# Language (its first subtag) -> main family, fallbacks and how the script is set.
+_SCRIPTS = {
+    "ar": ("NotoNaskhArabic", ("NotoSans",), dict(rtl=True, shaping=True)),
+    "hi": ("NotoSansDevanagari", ("NotoSans",), dict(shaping=True)),
+    "zh": ("DroidSansFallback", ("AtkinsonHyperlegible", "NotoSans"), dict(cjk=True)),
+    "vi": ("NotoSans", (), {}),
+}
+_DEFAULT = ("AtkinsonHyperlegible", ("NotoSans",), {})
+BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
 _lock = Lock()
-_registered = False
+_registered: set[str] = set()
+
+
+def _register(family: str) -> Family:
+    """Register a family's faces and its bold/italic mapping (once)."""
+    files = _FAMILIES[family]
+    names = Family(*(f"{family}{style}" for style in _STYLES))
+    with _lock:
+        if family not in _registered:
+            chosen = [files[0], files[1] or files[0], files[2] or files[0], files[3] or files[1] or files[0]]
+            loaded: dict[str, TTFont] = {}
+            for name, file in zip((names.regular, names.bold, names.italic, names.bold_italic), chosen):
+                if file not in loaded:
+                    loaded[file] = TTFont(name, str(FONTS_DIR / file))
+                    pdfmetrics.registerFont(loaded[file])
+                else:  # the same face under a second name
+                    pdfmetrics.registerFont(TTFont(name, str(FONTS_DIR / file)))
+            for bold, italic, name in ((0, 0, names.regular), (1, 0, names.bold), (0, 1, names.italic),
+                                       (1, 1, names.bold_italic)):
+                addMapping(names.regular, bold, italic, name)
+            _registered.add(family)
+    return names
+
+
+@lru_cache(maxsize=32)
+def fonts_for(language: str) -> FontSet:
+    """The font set for a language's leaflets, registered on first use."""
+    family, fallback, how = _SCRIPTS.get(language.split("-")[0].lower(), _DEFAULT)
+    names = _register(family)
+    for other in fallback:
+        _register(other)
+    return FontSet(names.regular, names.bold, names.italic, names.bold_italic,
+                   tuple(f"{other}" for other in fallback), **how)
 
 
 def leaflet_fonts() -> FontSet:
-    """The font set for leaflets, registered on first use."""
-    global _registered
-    with _lock:
-        if not _registered:
-            for name, file in _FILES.items():
-                pdfmetrics.registerFont(TTFont(name, str(FONTS_DIR / file)))
-            fonts = ATKINSON
-            for bold, italic, name in ((0, 0, fonts.regular), (1, 0, fonts.bold),
-                                       (0, 1, fonts.italic), (1, 1, fonts.bold_italic)):
-                addMapping(fonts.regular, bold, italic, name)
-            _registered = True
-    return ATKINSON
+    """The Latin font set (English and most leaflets); registers it."""
+    return fonts_for("en")
 
 
 def font_file_of(name: str) -> Path:
-    return FONTS_DIR / _FILES[name]
+    family = next(f for f in _FAMILIES if name == f or name.startswith(f + "-"))
+    style = name[len(family):] or ""
+    files = _FAMILIES[family]
+    index = _STYLES.index(style) if style in _STYLES else 0
+    return FONTS_DIR / (files[index] or files[1 if index == 3 else 0] or files[0])
+
+
+@lru_cache(maxsize=64)
+def _glyphs(name: str) -> frozenset[int]:
+    return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
+
+
+def draws(family: str, char: str) -> bool:
+    """Whether a family draws char in both regular and bold."""
+    return ord(char) in _glyphs(family) and ord(char) in _glyphs(f"{family}-Bold")
+
+
+def face_for(char: str, fonts: FontSet) -> str | None:
+    """The family that draws char: the main one if it can, else the first fallback that can."""
+    return next((family for family in (fonts.regular, *fonts.fallback) if draws(family, char)), None)
 
 
 def check_coverage(strings, fonts: FontSet) -> None:
@@ -79,12 +154,19 @@ def check_coverage(strings, fonts: FontSet) -> None:
         char = next(c for c in text if c in missing)
         raise LeafletError(
             f"the character '{char}' (U+{ord(char):04X}) in {where} cannot be printed "
-            f"with the leaflet's font, {fonts.regular}",
+            f"with the leaflet's fonts ({', '.join((fonts.regular, *fonts.fallback))})",
             hint="remove or replace the character; other scripts need a leaflet in that language")
 
 
-@lru_cache(maxsize=8)
+def missing_characters(text: str, fonts: FontSet) -> list[str]:
+    covered = _covered(fonts)
+    return [c for c in dict.fromkeys(text) if c not in covered]
+
+
+@lru_cache(maxsize=16)
 def _covered(fonts: FontSet) -> frozenset[str]:
-    """Characters every face of the set can draw, plus the line breaks and tabs we lay out ourselves."""
-    faces = [set(pdfmetrics.getFont(name).face.charToGlyph) for name in (fonts.regular, fonts.bold)]
-    return frozenset(chr(code) for code in set.intersection(*faces)) | {"\n", "\t"}
+    """Characters some face of the set draws in regular and bold, plus line breaks, tabs and bidi marks."""
+    codes: set[int] = set()
+    for family in (fonts.regular, *fonts.fallback):
+        codes |= _glyphs(family) & _glyphs(f"{family}-Bold")
+    return frozenset(chr(code) for code in codes) | {"\n", "\t"} | BIDI_CONTROLS

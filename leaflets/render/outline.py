@@ -2,7 +2,7 @@
 
 A DRAFT watermark written as PDF text would be mixed into the leaflet's words
 by text extraction, screen readers and copy-and-paste; drawn as glyph outlines
-(read with fontTools) it is only a picture.
+(shaped by HarfBuzz, read with fontTools) it is only a picture.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from threading import Lock
 
+import uharfbuzz
 from fontTools.pens.basePen import BasePen
 from fontTools.pens.transformPen import TransformPen
 from fontTools.ttLib import TTFont
@@ -25,16 +26,13 @@ def _font(file: Path) -> TTFont:
 
 
 def outline_width(text: str, font_file: Path, size: float) -> float:
-    with _lock:
-        font = _font(font_file)
-        cmap, metrics = font.getBestCmap(), font["hmtx"]
-        units = sum(metrics[cmap.get(ord(char), ".notdef")][0] for char in text)
-        return units * size / font["head"].unitsPerEm
+    segments, advance, units_per_em = _outline(text, font_file)
+    return advance * size / units_per_em
 
 
 def draw_outlined(canv: Canvas, text: str, font_file: Path, size: float, x: float, y: float) -> None:
     """Fill the outlines of text with the current fill colour, baseline starting at (x, y)."""
-    segments, units_per_em = _outline(text, font_file)
+    segments, _, units_per_em = _outline(text, font_file)
     path = canv.beginPath()
     for operator, points in segments:
         if operator == "moveTo":
@@ -54,18 +52,25 @@ def draw_outlined(canv: Canvas, text: str, font_file: Path, size: float, x: floa
 
 
 @lru_cache(maxsize=16)
-def _outline(text: str, font_file: Path) -> tuple[tuple, int]:
-    """The text's outline in font units, as cubic segments: read once, drawn on every page."""
+def _outline(text: str, font_file: Path) -> tuple[tuple, int, int]:
+    """The text shaped by HarfBuzz (joined Arabic, conjuncts, right-to-left order) as outlines in
+    font units: read once, drawn on every page. Returns segments, total advance, units per em."""
+    blob = uharfbuzz.Blob.from_file_path(str(font_file))
+    hb_font = uharfbuzz.Font(uharfbuzz.Face(blob))
+    buffer = uharfbuzz.Buffer()
+    buffer.add_str(text)
+    buffer.guess_segment_properties()
+    uharfbuzz.shape(hb_font, buffer, {"kern": True, "liga": True})
     with _lock:
         font = _font(font_file)
-        cmap, glyphs, metrics = font.getBestCmap(), font.getGlyphSet(), font["hmtx"]
+        glyphs, order = font.getGlyphSet(), font.getGlyphOrder()
         recorder = _Recorder(glyphs)
         advance = 0
-        for char in text:
-            name = cmap.get(ord(char), ".notdef")
-            glyphs[name].draw(TransformPen(recorder, (1, 0, 0, 1, advance, 0)))
-            advance += metrics[name][0]
-        return tuple(recorder.segments), font["head"].unitsPerEm
+        for info, position in zip(buffer.glyph_infos, buffer.glyph_positions):
+            offset = (1, 0, 0, 1, advance + position.x_offset, position.y_offset)
+            glyphs[order[info.codepoint]].draw(TransformPen(recorder, offset))
+            advance += position.x_advance
+        return tuple(recorder.segments), advance, font["head"].unitsPerEm
 
 
 class _Recorder(BasePen):

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import io
 import math
+from functools import lru_cache
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from reportlab.graphics import renderPDF
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -26,7 +27,7 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
 
 from .. import __version__
-from ..fonts import FontSet, check_coverage, font_file_of, leaflet_fonts
+from ..fonts import FontSet, check_coverage, draws, face_for, font_file_of, fonts_for
 from ..leaflet import (BulletList, Checklist, Entry, Faq, Leaflet, LeafletSection, Paragraph, References, Table,
                        texts)
 from ..substitute import fill
@@ -58,7 +59,7 @@ class RenderedPdf:
 def render_pdf(leaflet: Leaflet, paper: str = "a4") -> RenderedPdf:
     """The leaflet as PDF bytes and its page count; nothing is written to disk here."""
     buffer = io.BytesIO()
-    fonts = leaflet_fonts()
+    fonts = fonts_for(leaflet.language)
     check_coverage(texts(leaflet), fonts)
     layout = _Layout(leaflet, PAPER_SIZES[paper], fonts)
     pages = layout.build(buffer)
@@ -85,7 +86,22 @@ class _Styles:
 
 def _styles(fonts: FontSet, primary: colors.Color, on_primary: colors.Color) -> _Styles:
     body = ParagraphStyle("body", fontName=fonts.regular, fontSize=11.5, leading=15.2, textColor=INK,
-                          spaceAfter=4, alignment=TA_LEFT)
+                          spaceAfter=4, alignment=TA_RIGHT if fonts.rtl else TA_LEFT,
+                          wordWrap="RTL" if fonts.rtl else ("CJK" if fonts.cjk else None),
+                          shaping=1 if fonts.shaping else 0)
+    if fonts.rtl:  # indents are measured from the start of the line, which is on the right
+        styles = _latin_styles(body, fonts, primary, on_primary)
+        return _Styles(**{name: _mirrored(style) for name, style in vars(styles).items()})
+    return _latin_styles(body, fonts, primary, on_primary)
+
+
+def _mirrored(style: ParagraphStyle) -> ParagraphStyle:
+    mirrored = ParagraphStyle(style.name + "-rtl", parent=style)
+    mirrored.leftIndent, mirrored.rightIndent = style.rightIndent, style.leftIndent
+    return mirrored
+
+
+def _latin_styles(body: ParagraphStyle, fonts: FontSet, primary: colors.Color, on_primary: colors.Color) -> _Styles:
     return _Styles(
         title=ParagraphStyle("title", parent=body, fontName=fonts.bold, fontSize=23, leading=28,
                              textColor=primary, spaceAfter=4),
@@ -111,14 +127,26 @@ def _styles(fonts: FontSet, primary: colors.Color, on_primary: colors.Color) -> 
     )
 
 
-def _markup(text: str) -> str:
-    """Plain text made safe for ReportLab's paragraph markup: <, & and > print as themselves."""
-    return escape(text).replace("\n", "<br/>")
+@lru_cache(maxsize=8192)
+def _markup(text: str, fonts: FontSet) -> str:
+    """Plain text made safe for ReportLab's paragraph markup (<, & and > print as themselves), with
+    runs the main face cannot draw set in a fallback face; spaces and punctuation stay in their run."""
+    parts: list[str] = []
+    current, run = fonts.regular, ""
+    for char in text:
+        face = face_for(char, fonts) or fonts.regular
+        if face != current and not (draws(current, char) and not char.isalpha()):
+            parts.append(_run(run, current, fonts))
+            current, run = face, ""
+        run += char
+    parts.append(_run(run, current, fonts))
+    return "".join(parts).replace("\n", "<br/>")
 
 
-def _entry_markup(entry: Entry) -> str:
-    lead = f"<b>{_markup(entry.lead)}</b> " if entry.lead else ""
-    return lead + _markup(entry.text)
+def _run(text: str, face: str, fonts: FontSet) -> str:
+    if not text:
+        return ""
+    return escape(text) if face == fonts.regular else f'<font face="{face}">{escape(text)}</font>'
 
 
 class _Bookmark(Flowable):
@@ -159,7 +187,8 @@ class _TickedParagraph(RLParagraph):
         canv.saveState()
         canv.setStrokeColor(self.colour)
         canv.setLineWidth(1.4)
-        canv.translate(0, self.height - self.box - 1)
+        start = self.width - self.box if self.style.wordWrap == "RTL" else 0  # the box leads the line
+        canv.translate(start, self.height - self.box - 1)
         canv.rect(0, 0, self.box, self.box, stroke=1, fill=0)
         canv.restoreState()
 
@@ -176,6 +205,13 @@ class _Layout:
         self.on_primary = colors.HexColor(leaflet.look.text_on_primary)
         self.styles = _styles(fonts, self.primary, self.on_primary)
         self.width = pagesize[0] - 2 * MARGIN
+
+    def _m(self, text: str) -> str:
+        return _markup(text, self.fonts)
+
+    def _entry(self, entry: Entry) -> str:
+        lead = f"<b>{self._m(entry.lead)}</b> " if entry.lead else ""
+        return lead + self._m(entry.text)
 
     # --- document --------------------------------------------------------------
     def build(self, buffer: io.BytesIO) -> int:
@@ -233,16 +269,19 @@ class _Layout:
         canv.saveState()
         canv.setFillColor(self.primary)
         canv.rect(0, page_h - FIRST_BAND, page_w, FIRST_BAND, stroke=0, fill=1)
-        text_x = MARGIN
+        text_x, text_w = MARGIN, self.width
         logo = self.leaflet.look.logo
         if logo is not None:
-            text_x += self._draw_logo(canv, MARGIN, page_h - FIRST_BAND + 5 * mm, 42 * mm, FIRST_BAND - 10 * mm) + 6 * mm
-        canv.setFillColor(self.on_primary)
-        canv.setFont(self.fonts.bold, 16)
-        canv.drawString(text_x, page_h - FIRST_BAND / 2 + 1.5 * mm, self.leaflet.look.clinic_name)
+            logo_w = self._logo_width(42 * mm, FIRST_BAND - 10 * mm)
+            logo_x = page_w - MARGIN - logo_w if self.fonts.rtl else MARGIN  # the logo leads the band
+            self._draw_logo(canv, logo_x, page_h - FIRST_BAND + 5 * mm, 42 * mm, FIRST_BAND - 10 * mm)
+            text_w -= logo_w + 6 * mm
+            text_x = MARGIN if self.fonts.rtl else MARGIN + logo_w + 6 * mm
+        self._line(canv, self.leaflet.look.clinic_name, text_x, page_h - FIRST_BAND / 2 + 1.5 * mm, text_w,
+                   self.fonts.bold, 16, self.on_primary)
         if self.leaflet.look.department:
-            canv.setFont(self.fonts.regular, 11.5)
-            canv.drawString(text_x, page_h - FIRST_BAND / 2 - 5 * mm, self.leaflet.look.department)
+            self._line(canv, self.leaflet.look.department, text_x, page_h - FIRST_BAND / 2 - 5 * mm, text_w,
+                       self.fonts.regular, 11.5, self.on_primary)
         canv.restoreState()
         self._footer(canv)
 
@@ -252,11 +291,12 @@ class _Layout:
         canv.saveState()
         canv.setFillColor(self.primary)
         canv.rect(0, page_h - LATER_BAND + 3 * mm, page_w, LATER_BAND - 3 * mm, stroke=0, fill=1)
-        canv.setFillColor(self.on_primary)
-        canv.setFont(self.fonts.bold, 10)
-        canv.drawString(MARGIN, page_h - LATER_BAND + 6 * mm, self.leaflet.look.clinic_name)
-        canv.setFont(self.fonts.regular, 10)
-        canv.drawRightString(page_w - MARGIN, page_h - LATER_BAND + 6 * mm, self.leaflet.title)
+        half = self.width / 2
+        start, end = (MARGIN + half, MARGIN) if self.fonts.rtl else (MARGIN, MARGIN + half)
+        self._line(canv, self.leaflet.look.clinic_name, start, page_h - LATER_BAND + 6 * mm, half,
+                   self.fonts.bold, 10, self.on_primary)
+        self._line(canv, self.leaflet.title, end, page_h - LATER_BAND + 6 * mm, half, self.fonts.regular, 10,
+                   self.on_primary, at_end=True)
         canv.restoreState()
         self._footer(canv)
 
@@ -266,19 +306,28 @@ class _Layout:
         canv.setStrokeColor(self.primary)
         canv.setLineWidth(0.8)
         canv.line(MARGIN, FOOTER - 5 * mm, page_w - MARGIN, FOOTER - 5 * mm)
-        canv.setFillColor(MUTED)
-        canv.setFont(self.fonts.regular, 9)
-        canv.drawString(MARGIN, FOOTER - 9.5 * mm, self.leaflet.footer)
+        start = MARGIN + 0.25 * self.width if self.fonts.rtl else MARGIN
+        self._line(canv, self.leaflet.footer, start, FOOTER - 9.5 * mm, 0.75 * self.width, self.fonts.regular, 9, MUTED)
         canv.restoreState()
 
     def _page_number(self, canv: Canvas, total: int) -> None:
-        page_w, _ = self.pagesize
         label = fill(self.leaflet.page_of, {"page": canv.getPageNumber(), "pages": total})
-        canv.saveState()
-        canv.setFillColor(MUTED)
-        canv.setFont(self.fonts.bold, 9)
-        canv.drawRightString(page_w - MARGIN, FOOTER - 9.5 * mm, label)
-        canv.restoreState()
+        end = MARGIN if self.fonts.rtl else MARGIN + 0.75 * self.width
+        self._line(canv, label, end, FOOTER - 9.5 * mm, 0.25 * self.width, self.fonts.bold, 9, MUTED, at_end=True)
+
+    def _line(self, canv: Canvas, text: str, x: float, baseline: float, width: float, font: str, size: float,
+              colour, at_end: bool = False) -> None:
+        """One line of text in a band, set like the body (fallback faces, shaping, direction).
+
+        It starts at the reading start of its box, or ends at its reading end with at_end.
+        """
+        rtl = self.fonts.rtl
+        align = TA_LEFT if (rtl == at_end) else TA_RIGHT
+        style = ParagraphStyle("band", parent=self.styles.body, fontName=font, fontSize=size, leading=size * 1.2,
+                               textColor=colour, alignment=align, spaceAfter=0)
+        paragraph = RLParagraph(f"<b>{self._m(text)}</b>" if font == self.fonts.bold else self._m(text), style)
+        paragraph.wrap(width, size * 3)
+        paragraph.drawOn(canv, x, baseline - size * 0.25 - (paragraph.height - style.leading))
 
     def _watermark(self, canv: Canvas) -> None:
         """Draft content: a pale mark across the page, under the text (drawn before it)."""
@@ -287,7 +336,10 @@ class _Layout:
             return
         if not canv.hasForm("DraftMark"):  # drawn once, placed on every page
             page_w, page_h = self.pagesize
-            font_file = font_file_of(self.fonts.bold)
+            face = next((f for f in (self.fonts.regular, *self.fonts.fallback) if all(draws(f, c) for c in text)), None)
+            if face is None:
+                return  # no one face draws the whole mark: the notice under the title says it in words
+            font_file = font_file_of(f"{face}-Bold")
             diagonal = (page_w ** 2 + page_h ** 2) ** 0.5
             size = min(64, 0.8 * diagonal / outline_width(text, font_file, 1))
             canv.beginForm("DraftMark")
@@ -297,6 +349,15 @@ class _Layout:
             draw_outlined(canv, text, font_file, size, -outline_width(text, font_file, size) / 2, -size / 3)
             canv.endForm()
         canv.doForm("DraftMark")
+
+    def _logo_width(self, max_w: float, max_h: float) -> float:
+        logo = self.leaflet.look.logo
+        if logo.suffix.lower() == ".svg":
+            drawing = load_svg(logo)
+            return drawing.width * min(max_w / drawing.width, max_h / drawing.height)
+        from reportlab.lib.utils import ImageReader
+        img_w, img_h = ImageReader(str(logo)).getSize()
+        return img_w * min(max_w / img_w, max_h / img_h)
 
     def _draw_logo(self, canv: Canvas, x: float, y: float, max_w: float, max_h: float) -> float:
         """Draw the logo inside the box, keeping its shape; return the width used."""
@@ -324,16 +385,16 @@ class _Layout:
     def story(self) -> list[Flowable]:
         leaflet, s = self.leaflet, self.styles
         story: list[Flowable] = [NextPageTemplate("later"), _Bookmark("title", leaflet.title),
-                                 RLParagraph(_markup(leaflet.title), s.title)]
+                                 RLParagraph(self._m(leaflet.title), s.title)]
         if leaflet.subtitle:
-            story.append(RLParagraph(_markup(leaflet.subtitle), s.subtitle))
+            story.append(RLParagraph(self._m(leaflet.subtitle), s.subtitle))
         if leaflet.written_for:
-            story.append(RLParagraph(_markup(leaflet.written_for), s.written_for))
+            story.append(RLParagraph(self._m(leaflet.written_for), s.written_for))
         # The watermark is a picture; the draft status is also said once in words.
         for notice, tone in ((leaflet.watermark, "emergency"), *((n, "warning") for n in leaflet.notices)):
             if notice:
                 background, border, _, weight = TONES[tone]
-                box = self._box([RLParagraph(_markup(notice), s.written_for)], colors.HexColor(background),
+                box = self._box([RLParagraph(self._m(notice), s.written_for)], colors.HexColor(background),
                                 colors.HexColor(border), weight, padding=3 * mm)
                 story += [Spacer(0, 1 * mm), box, Spacer(0, 2 * mm)]
         if leaflet.for_you:
@@ -344,10 +405,14 @@ class _Layout:
 
     def _for_you(self) -> Flowable:
         s = self.styles
-        rows = [[RLParagraph(_markup(self.leaflet.for_you_title), s.header_cell), ""]]
-        rows += [[RLParagraph(f"<b>{_markup(label)}</b>", s.cell), RLParagraph(_markup(value), s.cell)]
+        rows = [[RLParagraph(self._m(self.leaflet.for_you_title), s.header_cell), ""]]
+        rows += [[RLParagraph(f"<b>{self._m(label)}</b>", s.cell), RLParagraph(self._m(value), s.cell)]
                  for label, value in self.leaflet.for_you]
-        table = RLTable(rows, colWidths=[0.3 * self.width, 0.7 * self.width])
+        widths = [0.3 * self.width, 0.7 * self.width]
+        if self.fonts.rtl:  # labels on the right, where reading starts (the title row spans both)
+            rows = [rows[0]] + [row[::-1] for row in rows[1:]]
+            widths = widths[::-1]
+        table = RLTable(rows, colWidths=widths)
         table.setStyle(self._table_style([
             ("SPAN", (0, 0), (-1, 0)),
             ("BACKGROUND", (0, 0), (-1, 0), self.primary),
@@ -362,13 +427,13 @@ class _Layout:
     def _section(self, section: LeafletSection) -> list[Flowable]:
         s = self.styles
         mark = _Bookmark(f"s-{section.id}", section.title)
-        note = [RLParagraph(_markup(section.sources_note), s.small)] if section.sources_note else []
+        note = [RLParagraph(self._m(section.sources_note), s.small)] if section.sources_note else []
         # Space above a heading is a Spacer outside the keep-with-next chain: ReportLab
         # leaves the first item's spaceBefore out when it measures a chain, and a
         # heading could then be stranded at the foot of a page.
         gap = Spacer(0, 10)
         if section.tone is None or section.tone == "info":
-            content = [RLParagraph(_markup(section.title), s.heading)]
+            content = [RLParagraph(self._m(section.title), s.heading)]
             for block in section.blocks:
                 content += self._block(block, self.width)
             if section.tone == "info":
@@ -377,7 +442,7 @@ class _Layout:
         background, border, title_colour, weight = TONES[section.tone]
         heading = ParagraphStyle("callout_heading", parent=s.heading, textColor=colors.HexColor(title_colour),
                                  spaceBefore=0, fontSize=17 if section.tone == "emergency" else 15.5)
-        content = [RLParagraph(_markup(section.title), heading)]
+        content = [RLParagraph(self._m(section.title), heading)]
         for block in section.blocks:
             content += self._block(block, self.width - 14 * mm)
         box = self._box(content, colors.HexColor(background), colors.HexColor(border), weight)
@@ -402,18 +467,18 @@ class _Layout:
     def _block(self, block, width: float) -> list[Flowable]:
         s = self.styles
         if isinstance(block, Paragraph):
-            return [RLParagraph(_markup(block.text), s.body)]
+            return [RLParagraph(self._m(block.text), s.body)]
         # Lists are single flowables per entry (not ListFlowable or one big table) so a
         # heading can keep with the first entry and long lists still flow across pages.
         if isinstance(block, BulletList):
-            return [RLParagraph(_entry_markup(e), s.bullet, bulletText="\u2022") for e in block.entries]
+            return [RLParagraph(self._entry(e), s.bullet, bulletText="\u2022") for e in block.entries]
         if isinstance(block, References):
-            return [RLParagraph(_markup(f"{r.text} {r.url}".strip()), s.reference, bulletText=f"{r.number}.")
+            return [RLParagraph(self._m(f"{r.text} {r.url}".strip()), s.reference, bulletText=f"{r.number}.")
                     for r in block.entries]
         if isinstance(block, Checklist):
             items = []
             for entry in block.entries:
-                item = _TickedParagraph(_entry_markup(entry), s.checklist)
+                item = _TickedParagraph(self._entry(entry), s.checklist)
                 item.colour = self.primary
                 items.append(item)
             return items
@@ -425,10 +490,10 @@ class _Layout:
             # Spacer outside the chain so that the chain's height is measured exactly.
             items: list[Flowable] = []
             for q in block.questions:
-                answers = [RLParagraph(_markup(a), s.answer) for a in q.answer]
+                answers = [RLParagraph(self._m(a), s.answer) for a in q.answer]
                 for answer in answers[:-1]:
                     answer.keepWithNext = 1
-                items += [RLParagraph(_markup(q.question), s.question), *answers, Spacer(0, 5)]
+                items += [RLParagraph(self._m(q.question), s.question), *answers, Spacer(0, 5)]
             return items[:-1]
         raise TypeError(f"no PDF layout for {type(block).__name__}")
 
@@ -437,9 +502,12 @@ class _Layout:
         count = len(block.columns)
         first = 0.34 if count == 2 else 1 / count
         widths = [width * first] + [width * (1 - first) / (count - 1)] * (count - 1)
-        rows = [[RLParagraph(_markup(c), s.header_cell) for c in block.columns]]
-        rows += [[RLParagraph(("<b>%s</b>" if i == 0 else "%s") % _markup(c), s.cell) for i, c in enumerate(row)]
+        rows = [[RLParagraph(self._m(c), s.header_cell) for c in block.columns]]
+        rows += [[RLParagraph(("<b>%s</b>" if i == 0 else "%s") % self._m(c), s.cell) for i, c in enumerate(row)]
                  for row in block.rows]
+        if self.fonts.rtl:  # the first column on the right
+            rows = [row[::-1] for row in rows]
+            widths = widths[::-1]
         table = RLTable(rows, colWidths=widths, repeatRows=1)
         style = [
             ("BACKGROUND", (0, 0), (-1, 0), self.primary),
