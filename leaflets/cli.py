@@ -105,6 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     _content_options(check)
     check.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--lang", action="append", default=[], metavar="CODE",
+                       help="check translations and page budgets of these languages only (repeat; default: all)")
     check.set_defaults(run=_check)
 
     schemas = commands.add_parser(
@@ -211,7 +213,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .quality import run_checks
-    report = run_checks(args.content, args.brand)
+    report = run_checks(args.content, args.brand, only_languages=args.lang or None)
     print(report.as_json() if args.format == "json" else report.as_text())
     return report.exit_code(args.strict)
 

@@ -14,7 +14,7 @@ from typing import Any
 from .errors import ContentErrors, LeafletError, Where
 from .model import (FaqItem, Handout, ListItem, Located, Profile, ProfileSet, Replacement, Section,
                     SectionBase, TableRow, UiStrings)
-from .translation import TRANSLATIONS_DIR, Translation, load_translation, translate
+from .translation import TRANSLATIONS_DIR, Translation, entry_where, load_translation, translate
 from .validation import validate, where_of
 from .yamlsource import load_yaml
 
@@ -62,6 +62,7 @@ class LoadedHandout:
         key = (language, fallback)
         if key not in self._versions:
             translation = load_translation(self.folder / TRANSLATIONS_DIR / f"{language}.yaml")
+            check_printable(translation)
             handout, profiles, fallbacks = translate(self.handout, self.profiles, translation, fallback)
             self._versions[key] = LoadedHandout(self.id, self.folder, handout, profiles, translation, fallbacks)
         return self._versions[key]
@@ -73,6 +74,20 @@ class LoadedHandout:
         raise LeafletError(
             f"unknown profile '{profile_id}' for handout '{self.id}'",
             hint=f"profiles of this handout: {', '.join(p.id for p in self.profiles.profiles)}")
+
+
+def check_printable(translation: Translation) -> None:
+    """Every character of a translation has a glyph in its language's fonts: never a blank box."""
+    from .fonts import fonts_for, missing_characters
+    fonts = fonts_for(translation.language)
+    for key, entry in translation.texts.items():
+        missing = missing_characters(entry.text, fonts)
+        if missing:
+            char = missing[0]
+            raise LeafletError(
+                f"the character '{char}' (U+{ord(char):04X}) in '{key}' cannot be printed with the "
+                f"{translation.language} fonts", entry_where(translation, key),
+                "replace it with a character of the language's script, or remove it")
 
 
 class Library:

@@ -37,8 +37,11 @@ _FAMILIES = {
     "AtkinsonHyperlegible": ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf",
                              "AtkinsonHyperlegible-Italic.ttf", "AtkinsonHyperlegible-BoldItalic.ttf"),
     "NotoSans": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", None, None),
-    "NotoNaskhArabic": ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf", None, None),
-    "NotoSansDevanagari": ("NotoSansDevanagari-Regular.ttf", "NotoSansDevanagari-Bold.ttf", None, None),
+    # Noto Naskh Arabic and Noto Sans Devanagari merged with Noto Sans: a word such as "(DVT)" or
+    # "(مميّع" mixes scripts, and ReportLab shapes each word with one font (fontTools.merge,
+    # see fonts/README.md).
+    "NotoNaskhArabicLatin": ("NotoNaskhArabicLatin-Regular.ttf", "NotoNaskhArabicLatin-Bold.ttf", None, None),
+    "NotoSansDevanagariLatin": ("NotoSansDevanagariLatin-Regular.ttf", "NotoSansDevanagariLatin-Bold.ttf", None, None),
     "DroidSansFallback": ("DroidSansFallbackFull.ttf", None, None, None),
 }
 _STYLES = ("", "-Bold", "-Italic", "-BoldItalic")
@@ -64,8 +67,8 @@ class FontSet:
 
 # Language (its first subtag) -> main family, fallbacks and how the script is set.
 _SCRIPTS = {
-    "ar": ("NotoNaskhArabic", ("NotoSans",), dict(rtl=True, shaping=True)),
-    "hi": ("NotoSansDevanagari", ("NotoSans",), dict(shaping=True)),
+    "ar": ("NotoNaskhArabicLatin", ("NotoSans",), dict(rtl=True, shaping=True)),
+    "hi": ("NotoSansDevanagariLatin", ("NotoSans",), dict(shaping=True)),
     "zh": ("DroidSansFallback", ("AtkinsonHyperlegible", "NotoSans"), dict(cjk=True)),
     "vi": ("NotoSans", (), {}),
 }

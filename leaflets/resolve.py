@@ -41,12 +41,20 @@ def choose_profiles(loaded: LoadedHandout, profile_ids: Iterable[str]) -> list[P
     return [p for p in loaded.profiles.profiles if p.id in wanted]
 
 
-def content_variables(handout: Handout, brand: Brand) -> dict[str, Any]:
-    """The {{ variables }} content text may use."""
+def content_variables(handout: Handout, brand: Brand, right_to_left: bool = False) -> dict[str, Any]:
+    """The {{ variables }} content text may use.
+
+    In right-to-left text a phone number's spaces become full stops: the bidi
+    algorithm keeps "020.7946.0321" together, left to right, where it would
+    print "020 7946 0321" as "0321 7946 020".
+    """
+    def number(value: str) -> str:
+        return ".".join(value.split()) if right_to_left else value
+
     return {
         "brand": {
             "clinic_name": brand.clinic_name, "department": brand.department or "",
-            "phone": brand.phone, "emergency_number": brand.emergency_number,
+            "phone": number(brand.phone), "emergency_number": number(brand.emergency_number),
             "website": brand.website or "", "address": ", ".join(brand.address),
         },
         "handout": {"title": handout.title, "reference": handout.reference, "version": handout.version},
@@ -60,7 +68,7 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
     chosen = choose_profiles(loaded, profile_ids)
     language = handout.language
     locale = date_locale(language, brand.country)
-    context = content_variables(handout, brand)
+    context = content_variables(handout, brand, right_to_left=locale.character_order == "right-to-left")
     numbers = {source.id: n for n, source in enumerate(handout.sources, start=1)}
     facts = {  # what the footer and "about this leaflet" may say about the leaflet itself
         "reference": handout.reference, "version": handout.version,

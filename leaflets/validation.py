@@ -57,6 +57,9 @@ def attach_locations(value: Any, source: YamlSource, path: KeyPath) -> None:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             attach_locations(item, source, path + (index,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            attach_locations(item, source, path + (key,))
 
 
 def where_of(obj: Located, key: str = "", label: str | None = None) -> Where:

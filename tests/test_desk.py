@@ -396,3 +396,20 @@ def test_the_form_warns_the_nurse_about_draft_and_overdue_content(client, conten
     handout.write_text(text.replace("published: 2026-11-01", "published: 2024-11-01"))
     page = create_app(content_copy, workers=0).test_client().get("/").text
     assert "This leaflet was due for review on 2 November 2026." in page
+
+
+def test_the_form_speaks_the_browser_language_and_offers_every_translation(client):
+    page = client.get("/", headers={"Accept-Language": "ar, en;q=0.5"}).text
+    assert '<html lang="ar" dir="rtl"' in page and "طباعة نشرة" in page
+    assert '<option value="ar" lang="ar" selected>العربية</option>' in page
+    for code in ("en", "es", "fr", "pl", "vi", "zh-Hans", "hi"):
+        assert f'<option value="{code}" lang="{code}"' in page
+    spanish = client.get("/", headers={"Accept-Language": "es-MX,es;q=0.9"}).text
+    assert '<html lang="es"' in spanish and "Imprimir un folleto" in spanish
+
+
+def test_a_leaflet_in_another_language_from_the_desk(client):
+    response = submit(client, language="es", profile="calf", name="Ana Pérez")
+    text = pdf_text(response.data)
+    assert "Coágulo en la pantorrilla" in text and "Ana Pérez" in text
+    assert response.headers["Content-Disposition"] == 'inline; filename="dvt-walking-calf-es-a4.pdf"'

@@ -18,6 +18,7 @@ RULES = {
     "sources": "Sources and safety information",
     "brand": "Brand: logo, numbers and contrast",
     "layout": "Page budget",
+    "translations": "Translations complete, current and printable",
     "actionability": "Tells the patient what to do",
 }
 DOCS = "docs/checks.md"

@@ -22,11 +22,12 @@ class Fit:
     pages: int
 
 
-def build_every_variant(loaded: LoadedHandout, clinic: ClinicBrand) -> tuple[list[Fit], list[Leaflet], list[Finding]]:
+def build_every_variant(loaded: LoadedHandout, clinic: ClinicBrand,
+                        languages: list[str]) -> tuple[list[Fit], list[Leaflet], list[Finding]]:
     """Resolve and render each profile x language x paper; report what fails to build."""
     fits, leaflets, findings = [], [], []
     for profile in loaded.profiles.profiles:
-        for language in loaded.languages:
+        for language in languages:
             request = LeafletRequest(loaded.id, (profile.id,), language, allow_overdue=True)
             try:
                 leaflet = resolve_request(loaded, request, clinic)

@@ -14,11 +14,13 @@ from ..pipeline import open_library
 from ..resolve import content_variables
 from ..validation import validate
 from ..yamlsource import load_yaml
-from . import contrast, layout, readability, rules, templates
+from . import contrast, layout, readability, rules, templates, translations
 from .findings import Finding, Report
 
 
-def run_checks(content: Path | None = None, brand: Path | None = None, today: dt.date | None = None) -> Report:
+def run_checks(content: Path | None = None, brand: Path | None = None, today: dt.date | None = None,
+               only_languages: list[str] | None = None) -> Report:
+    """Every rule over every handout; only_languages narrows translations and layout to some languages."""
     today = today or dt.date.today()
     report = Report()
     library = open_library(content)  # a missing folder is a usage error, raised
@@ -34,20 +36,28 @@ def run_checks(content: Path | None = None, brand: Path | None = None, today: dt
         report.add(rules.check_review(loaded, today))
         report.add(rules.check_sources(loaded))
         report.add(rules.check_actionability(loaded))
-        found, overall = readability.check_passages(_passages(loaded), loaded.handout.language, handout_id)
+        found, languages = translations.check_translations(loaded, only_languages)
         report.add(found)
-        if overall:
-            grades.append(overall)
+        for language in languages:
+            version = loaded.in_language(language)
+            found, overall = readability.check_passages(_passages(version), language, f"{handout_id} ({language})")
+            report.add([f for f in found if f.severity != "info"])
+            if overall:
+                grades.append(overall)
         if clinic is None:
             continue
         variables = content_variables(loaded.handout, clinic.brand)
         report.add(templates.check_content([loaded.handout, loaded.profiles], variables))
+        for language in languages:
+            if language != loaded.handout.language:
+                version = loaded.in_language(language)
+                report.add(templates.check_content([version.handout, version.profiles], variables))
         for strings in wording:
             report.add(templates.check_wording(strings, variables))
         wording = []  # the wording is the same for every handout: check it once
         if any(f.severity == "error" and f.rule == "template" for f in report.findings):
             continue  # building would only repeat these
-        fits, leaflets, failures = layout.build_every_variant(loaded, clinic)
+        fits, leaflets, failures = layout.build_every_variant(loaded, clinic, languages)
         report.add(failures)
         report.add(layout.check_budget(loaded, fits))
         for leaflet in leaflets:
@@ -83,9 +93,12 @@ def _wording(report: Report) -> list[UiStrings]:
     valid = []
     for file in sorted(strings_dir().glob("*.yaml")):
         try:
-            valid.append(validate(UiStrings, load_yaml(file, what="wording file")))
+            strings = validate(UiStrings, load_yaml(file, what="wording file"))
         except LeafletError as exc:
             report.add(Finding.from_error("schema", exc))
+            continue
+        valid.append(strings)
+        report.add(translations.check_wording_glyphs(strings))
     return valid
 
 

@@ -23,16 +23,21 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame,
                                 NextPageTemplate, PageTemplate, Spacer)
 from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import paragraph as _paragraph_module
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
 
 from .. import __version__
-from ..fonts import FontSet, check_coverage, draws, face_for, font_file_of, fonts_for
+from ..fonts import BIDI_CONTROLS, FontSet, check_coverage, draws, face_for, font_file_of, fonts_for
 from ..leaflet import (BulletList, Checklist, Entry, Faq, Leaflet, LeafletSection, Paragraph, References, Table,
                        texts)
 from ..substitute import fill
 from .logo import load_svg
 from .outline import draw_outlined, outline_width
+
+# Chinese line breaking: ReportLab's table of characters that may not start a line is the Japanese
+# one; Chinese also never starts a line with these full-width marks (W3C clreq, GB/T 15834).
+_paragraph_module.ALL_CANNOT_START += "\uff0c\uff1a\uff1b\uff1f\uff01\u201d\u2019\u300b\u3009\u2026\u2014"
 
 PAPER_SIZES = {"a4": A4, "letter": LETTER}
 MARGIN = 18 * mm
@@ -40,6 +45,7 @@ FIRST_BAND = 30 * mm
 LATER_BAND = 12 * mm
 FOOTER = 16 * mm
 INK = colors.HexColor("#1A1A1A")
+BULLET = "\u2022"
 MUTED = colors.HexColor("#4D4D4D")
 DRAFT_MARK = colors.HexColor("#F1D8D7")  # the emergency red at 18% on white: visible, never in the way
 
@@ -102,6 +108,7 @@ def _mirrored(style: ParagraphStyle) -> ParagraphStyle:
 
 
 def _latin_styles(body: ParagraphStyle, fonts: FontSet, primary: colors.Color, on_primary: colors.Color) -> _Styles:
+    marks = f"{face_for(BULLET, fonts) or fonts.regular}-Bold"  # bullets and numbers may need a fallback face
     return _Styles(
         title=ParagraphStyle("title", parent=body, fontName=fonts.bold, fontSize=23, leading=28,
                              textColor=primary, spaceAfter=4),
@@ -113,7 +120,7 @@ def _latin_styles(body: ParagraphStyle, fonts: FontSet, primary: colors.Color, o
         body=body,
         entry=ParagraphStyle("entry", parent=body, spaceAfter=3),
         bullet=ParagraphStyle("bullet", parent=body, spaceAfter=3, leftIndent=15, bulletIndent=3,
-                              bulletFontName=fonts.bold, bulletFontSize=11.5, bulletColor=primary),
+                              bulletFontName=marks, bulletFontSize=11.5, bulletColor=primary),
         question=ParagraphStyle("question", parent=body, fontName=fonts.bold, fontSize=12.5, leading=17,
                                 spaceAfter=2, keepWithNext=1),
         answer=ParagraphStyle("answer", parent=body),
@@ -123,7 +130,7 @@ def _latin_styles(body: ParagraphStyle, fonts: FontSet, primary: colors.Color, o
                                    textColor=on_primary, spaceAfter=0),
         small=ParagraphStyle("small", parent=body, fontSize=9, leading=12, textColor=MUTED, spaceAfter=4),
         reference=ParagraphStyle("reference", parent=body, fontSize=10, leading=13, spaceAfter=3,
-                                 leftIndent=18, bulletIndent=0, bulletFontName=fonts.bold, bulletFontSize=10),
+                                 leftIndent=18, bulletIndent=0, bulletFontName=marks, bulletFontSize=10),
     )
 
 
@@ -141,6 +148,10 @@ def _markup(text: str, fonts: FontSet) -> str:
         run += char
     parts.append(_run(run, current, fonts))
     return "".join(parts).replace("\n", "<br/>")
+
+
+def _plain(entry: Entry) -> str:
+    return f"{entry.lead} {entry.text}" if entry.lead else entry.text
 
 
 def _run(text: str, face: str, fonts: FontSet) -> str:
@@ -166,7 +177,46 @@ class _Bookmark(Flowable):
         self.canv.addOutlineEntry(self.title, self.key, level=0)
 
 
-class _TickedParagraph(RLParagraph):
+class _SpokenParagraph(RLParagraph):
+    """A paragraph that also tells PDF readers its words in reading order (an ActualText span).
+
+    Shaped and right-to-left text is drawn as glyphs in visual order, some with
+    no Unicode value of their own (Devanagari conjuncts, joined Arabic forms);
+    without ActualText, copied or extracted text would come out scrambled.
+    """
+
+    spoken: str = ""   # the logical text of this paragraph, or of this part of a split one
+
+    def split(self, available_width, available_height):
+        parts = super().split(available_width, available_height)
+        if len(parts) == 2 and self.spoken:
+            words = self.spoken.split()
+            count = _word_count(parts[0])
+            parts[0].spoken, parts[1].spoken = " ".join(words[:count]), " ".join(words[count:])
+        return parts
+
+    def draw(self):
+        if not self.spoken:
+            return super().draw()
+        self.canv.addLiteral(f"/Span <</ActualText {_pdf_text(self.spoken)}>> BDC")
+        super().draw()
+        self.canv.addLiteral("EMC")
+
+
+def _word_count(paragraph: RLParagraph) -> int:
+    lines = paragraph.blPara.lines
+    if paragraph.blPara.kind == 0:  # one font: (extra space, [words]) per line
+        return sum(len(words) for _, words in lines)
+    return sum(len(line.words) for line in lines)
+
+
+def _pdf_text(text: str) -> str:
+    """A PDF text string (UTF-16BE, hex) without bidi control characters."""
+    clean = "".join(c for c in text if c not in BIDI_CONTROLS)
+    return "<FEFF" + clean.encode("utf-16-be").hex().upper() + ">"
+
+
+class _TickedParagraph(_SpokenParagraph):
     """A paragraph with an empty square to tick with a pen, level with its first line."""
 
     box = 5 * mm
@@ -209,7 +259,20 @@ class _Layout:
     def _m(self, text: str) -> str:
         return _markup(text, self.fonts)
 
+    def _para(self, text: str, style: ParagraphStyle, bold: bool = False, markup: str | None = None,
+              cls=None, **options) -> RLParagraph:
+        """A paragraph of plain text; shaped or right-to-left scripts also carry their reading order."""
+        body = markup if markup is not None else self._m(text)
+        paragraph = (cls or _SpokenParagraph)(f"<b>{body}</b>" if bold else body, style, **options)
+        if self.fonts.shaping or self.fonts.rtl:
+            paragraph.spoken = " ".join(text.split())
+        return paragraph
+
     def _entry(self, entry: Entry) -> str:
+        if self.fonts.rtl:
+            # ReportLab orders right-to-left words correctly within one run of one font; a bold lead
+            # would be a second run, and its words would come out in the wrong order.
+            return self._m(f"{entry.lead} {entry.text}" if entry.lead else entry.text)
         lead = f"<b>{self._m(entry.lead)}</b> " if entry.lead else ""
         return lead + self._m(entry.text)
 
@@ -325,7 +388,7 @@ class _Layout:
         align = TA_LEFT if (rtl == at_end) else TA_RIGHT
         style = ParagraphStyle("band", parent=self.styles.body, fontName=font, fontSize=size, leading=size * 1.2,
                                textColor=colour, alignment=align, spaceAfter=0)
-        paragraph = RLParagraph(f"<b>{self._m(text)}</b>" if font == self.fonts.bold else self._m(text), style)
+        paragraph = self._para(text, style, bold=font == self.fonts.bold)
         paragraph.wrap(width, size * 3)
         paragraph.drawOn(canv, x, baseline - size * 0.25 - (paragraph.height - style.leading))
 
@@ -385,16 +448,16 @@ class _Layout:
     def story(self) -> list[Flowable]:
         leaflet, s = self.leaflet, self.styles
         story: list[Flowable] = [NextPageTemplate("later"), _Bookmark("title", leaflet.title),
-                                 RLParagraph(self._m(leaflet.title), s.title)]
+                                 self._para(leaflet.title, s.title)]
         if leaflet.subtitle:
-            story.append(RLParagraph(self._m(leaflet.subtitle), s.subtitle))
+            story.append(self._para(leaflet.subtitle, s.subtitle))
         if leaflet.written_for:
-            story.append(RLParagraph(self._m(leaflet.written_for), s.written_for))
+            story.append(self._para(leaflet.written_for, s.written_for))
         # The watermark is a picture; the draft status is also said once in words.
         for notice, tone in ((leaflet.watermark, "emergency"), *((n, "warning") for n in leaflet.notices)):
             if notice:
                 background, border, _, weight = TONES[tone]
-                box = self._box([RLParagraph(self._m(notice), s.written_for)], colors.HexColor(background),
+                box = self._box([self._para(notice, s.written_for)], colors.HexColor(background),
                                 colors.HexColor(border), weight, padding=3 * mm)
                 story += [Spacer(0, 1 * mm), box, Spacer(0, 2 * mm)]
         if leaflet.for_you:
@@ -405,8 +468,8 @@ class _Layout:
 
     def _for_you(self) -> Flowable:
         s = self.styles
-        rows = [[RLParagraph(self._m(self.leaflet.for_you_title), s.header_cell), ""]]
-        rows += [[RLParagraph(f"<b>{self._m(label)}</b>", s.cell), RLParagraph(self._m(value), s.cell)]
+        rows = [[self._para(self.leaflet.for_you_title, s.header_cell), ""]]
+        rows += [[self._para(label, s.cell, bold=True), self._para(value, s.cell)]
                  for label, value in self.leaflet.for_you]
         widths = [0.3 * self.width, 0.7 * self.width]
         if self.fonts.rtl:  # labels on the right, where reading starts (the title row spans both)
@@ -427,13 +490,13 @@ class _Layout:
     def _section(self, section: LeafletSection) -> list[Flowable]:
         s = self.styles
         mark = _Bookmark(f"s-{section.id}", section.title)
-        note = [RLParagraph(self._m(section.sources_note), s.small)] if section.sources_note else []
+        note = [self._para(section.sources_note, s.small)] if section.sources_note else []
         # Space above a heading is a Spacer outside the keep-with-next chain: ReportLab
         # leaves the first item's spaceBefore out when it measures a chain, and a
         # heading could then be stranded at the foot of a page.
         gap = Spacer(0, 10)
         if section.tone is None or section.tone == "info":
-            content = [RLParagraph(self._m(section.title), s.heading)]
+            content = [self._para(section.title, s.heading)]
             for block in section.blocks:
                 content += self._block(block, self.width)
             if section.tone == "info":
@@ -442,7 +505,7 @@ class _Layout:
         background, border, title_colour, weight = TONES[section.tone]
         heading = ParagraphStyle("callout_heading", parent=s.heading, textColor=colors.HexColor(title_colour),
                                  spaceBefore=0, fontSize=17 if section.tone == "emergency" else 15.5)
-        content = [RLParagraph(self._m(section.title), heading)]
+        content = [self._para(section.title, heading)]
         for block in section.blocks:
             content += self._block(block, self.width - 14 * mm)
         box = self._box(content, colors.HexColor(background), colors.HexColor(border), weight)
@@ -467,18 +530,18 @@ class _Layout:
     def _block(self, block, width: float) -> list[Flowable]:
         s = self.styles
         if isinstance(block, Paragraph):
-            return [RLParagraph(self._m(block.text), s.body)]
+            return [self._para(block.text, s.body)]
         # Lists are single flowables per entry (not ListFlowable or one big table) so a
         # heading can keep with the first entry and long lists still flow across pages.
         if isinstance(block, BulletList):
-            return [RLParagraph(self._entry(e), s.bullet, bulletText="\u2022") for e in block.entries]
+            return [self._para(_plain(e), s.bullet, markup=self._entry(e), bulletText=BULLET) for e in block.entries]
         if isinstance(block, References):
-            return [RLParagraph(self._m(f"{r.text} {r.url}".strip()), s.reference, bulletText=f"{r.number}.")
+            return [self._para(f"{r.text} {r.url}".strip(), s.reference, bulletText=f"{r.number}.")
                     for r in block.entries]
         if isinstance(block, Checklist):
             items = []
             for entry in block.entries:
-                item = _TickedParagraph(self._entry(entry), s.checklist)
+                item = self._para(_plain(entry), s.checklist, markup=self._entry(entry), cls=_TickedParagraph)
                 item.colour = self.primary
                 items.append(item)
             return items
@@ -490,10 +553,10 @@ class _Layout:
             # Spacer outside the chain so that the chain's height is measured exactly.
             items: list[Flowable] = []
             for q in block.questions:
-                answers = [RLParagraph(self._m(a), s.answer) for a in q.answer]
+                answers = [self._para(a, s.answer) for a in q.answer]
                 for answer in answers[:-1]:
                     answer.keepWithNext = 1
-                items += [RLParagraph(self._m(q.question), s.question), *answers, Spacer(0, 5)]
+                items += [self._para(q.question, s.question), *answers, Spacer(0, 5)]
             return items[:-1]
         raise TypeError(f"no PDF layout for {type(block).__name__}")
 
@@ -502,8 +565,8 @@ class _Layout:
         count = len(block.columns)
         first = 0.34 if count == 2 else 1 / count
         widths = [width * first] + [width * (1 - first) / (count - 1)] * (count - 1)
-        rows = [[RLParagraph(self._m(c), s.header_cell) for c in block.columns]]
-        rows += [[RLParagraph(("<b>%s</b>" if i == 0 else "%s") % self._m(c), s.cell) for i, c in enumerate(row)]
+        rows = [[self._para(c, s.header_cell) for c in block.columns]]
+        rows += [[self._para(c, s.cell, bold=i == 0) for i, c in enumerate(row)]
                  for row in block.rows]
         if self.fonts.rtl:  # the first column on the right
             rows = [row[::-1] for row in rows]

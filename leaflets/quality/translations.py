@@ -1,0 +1,84 @@
+"""Translations: every text of the source translated, nothing extra, nothing stale, every character printable."""
+
+from __future__ import annotations
+
+from ..content import LoadedHandout
+from ..errors import LeafletError
+from ..fonts import fonts_for, missing_characters
+from ..model import UiStrings
+from ..translation import TRANSLATIONS_DIR, Translation, compare, entry_where, load_translation, units
+from ..validation import where_of
+from .findings import Finding
+
+
+def check_translations(loaded: LoadedHandout, only: list[str] | None = None) -> tuple[list[Finding], list[str]]:
+    """Findings for every translation file (or those of `only`), and the languages that can be built."""
+    findings: list[Finding] = []
+    usable = [loaded.handout.language] if not only or loaded.handout.language in only else []
+    source_units = list(units(loaded.handout, loaded.profiles))
+    for language in loaded.languages[1:]:
+        if only and language not in only:
+            continue
+        file = loaded.folder / TRANSLATIONS_DIR / f"{language}.yaml"
+        try:
+            translation = load_translation(file)
+        except LeafletError as exc:
+            findings += Finding.from_error("schema", exc)
+            continue
+        errors = _coverage(translation, source_units) + _glyphs(translation)
+        findings += errors
+        if translation.status == "draft":
+            findings.append(Finding.of(
+                "translations", "warning", f"the {language} translation is a draft: its leaflets say it has not "
+                "been checked by a qualified medical translator", where_of(translation, "status"),
+                "once a medical translator has approved it, set status: approved, approved_by and approved_on"))
+        if not any(f.severity == "error" for f in errors):
+            usable.append(language)
+    return findings, usable
+
+
+def _coverage(translation: Translation, source_units) -> list[Finding]:
+    coverage = compare(translation, source_units)
+    language = translation.language
+    findings = [Finding.of("translations", "error", f"'{unit.key}' has no {language} translation",
+                           where_of(translation, "texts"),
+                           f"translate: \"{unit.text[:80]}\" (or build with --fallback-english meanwhile)")
+                for unit in coverage.missing]
+    findings += [Finding.of("translations", "error", f"'{key}' is not a text of the English source",
+                            entry_where(translation, key), "remove it: the English no longer has this text")
+                 for key in coverage.extra]
+    findings += [Finding.of("translations", "warning", f"'{key}' is stale: the English changed after it was "
+                            "translated", entry_where(translation, key),
+                            "update the translation, then its source fingerprint "
+                            "(`generate.py translations export` marks stale texts fuzzy)")
+                 for key in coverage.stale]
+    return findings
+
+
+def _glyphs(translation: Translation) -> list[Finding]:
+    fonts = fonts_for(translation.language)
+    findings = []
+    for key, entry in translation.texts.items():
+        for char in missing_characters(entry.text, fonts)[:1]:
+            findings.append(Finding.of(
+                "translations", "error", f"the character '{char}' (U+{ord(char):04X}) in '{key}' cannot be "
+                f"printed with the {translation.language} fonts", entry_where(translation, key),
+                "replace it with a character of the language's script, or remove it"))
+    return findings
+
+
+def check_wording_glyphs(strings: UiStrings) -> list[Finding]:
+    """The fixed wording of a language must be printable with that language's fonts."""
+    fonts = fonts_for(strings.language)
+    findings = []
+    for model in (strings, strings.desk):
+        for name in type(model).model_fields:
+            value = getattr(model, name)
+            for text in value if isinstance(value, list) else [value]:
+                if isinstance(text, str):
+                    for char in missing_characters(text, fonts)[:1]:
+                        findings.append(Finding.of(
+                            "translations", "error", f"the character '{char}' (U+{ord(char):04X}) cannot be printed "
+                            f"with the {strings.language} fonts", where_of(model, name),
+                            "replace it with a character of the language's script"))
+    return findings

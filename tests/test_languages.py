@@ -1,0 +1,258 @@
+"""Every shipped language: text in reading order, scripts shaped and set right, dates, notices,
+translation files checked, and the export/import round trip for translators."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image, ImageChops
+
+from leaflets.content import load_strings
+from leaflets.paths import strings_dir
+from leaflets.pipeline import open_library
+from leaflets.translation import fingerprint, units
+from tests.conftest import ROOT, edit, run_generate
+from tests.pdfcheck import normalise, pdffonts, pdftotext
+
+LANGUAGES = ["es", "fr", "pl", "vi", "zh-Hans", "ar", "hi"]
+EXPECTED = Path(__file__).parent / "expected"
+TRANSLATIONS = Path("dvt-walking") / "translations"
+
+
+@pytest.fixture(scope="module")
+def leaflets(tmp_path_factory):
+    """The default leaflet in every language, built once."""
+    folder = tmp_path_factory.mktemp("languages")
+    built = {}
+    for language in ["en", *LANGUAGES]:
+        out = folder / f"{language}.pdf"
+        result = run_generate("build", "--lang", language, "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        built[language] = out
+    return built
+
+
+def translated(language: str) -> dict[str, str]:
+    """key: text of a language's translation, read straight from its file."""
+    import yaml
+    data = yaml.safe_load((ROOT / "handouts" / TRANSLATIONS / f"{language}.yaml").read_text(encoding="utf-8"))
+    return {key: entry["text"] for key, entry in data["texts"].items()}
+
+
+def raw_text(pdf: Path) -> str:
+    """poppler's text in content-stream order, which follows ActualText spans."""
+    out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return normalise(out)
+
+
+def actual_texts(pdf: Path) -> list[str]:
+    """The ActualText of every marked span, in drawing order, read with pikepdf."""
+    spans = []
+    with pikepdf.open(pdf) as document:
+        for page in document.pages:
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) == "BDC" and len(operands) == 2 and "/ActualText" in operands[1]:
+                    spans.append(str(operands[1]["/ActualText"]))
+    return spans
+
+
+KEYS = ["title", "intro.paragraphs.1", "emergency.breathless.text", "causes.smoking.cells.2",
+        "faq.stairs.answer.1", "summary.safe.text"]
+
+
+@pytest.mark.parametrize("language", ["es", "fr", "pl", "vi"])
+def test_latin_scripts_extract_as_written(leaflets, language):
+    text = pdftotext(leaflets[language])
+    for key in KEYS:
+        assert normalise(translated(language)[key]) in text, key
+
+
+def test_chinese_extracts_as_written_and_breaks_between_characters(leaflets):
+    text = re.sub(r"\s+", "", pdftotext(leaflets["zh-Hans"]))
+    for key in KEYS:
+        assert re.sub(r"\s+", "", translated("zh-Hans")[key]) in text, key
+    lines = subprocess.run(["pdftotext", str(leaflets["zh-Hans"]), "-"], capture_output=True, text=True).stdout
+    assert not any(line.startswith(("，", "。", "：", "）")) for line in lines.splitlines()), "kinsoku: no line starts with closing punctuation"
+
+
+def test_hindi_extracts_in_reading_order_with_conjuncts_intact(leaflets):
+    text = raw_text(leaflets["hi"])
+    for key in KEYS:
+        assert normalise(translated("hi")[key]) in text, key
+    assert "थक्का" in text and "सुरक्षित" in text  # conjuncts, which have no code point of their own
+
+
+def test_arabic_carries_its_text_in_reading_order(leaflets):
+    spans = [normalise(s) for s in actual_texts(leaflets["ar"])]
+    joined = " ".join(spans)
+    texts = translated("ar")
+    for key in KEYS:
+        assert normalise(texts[key]) in spans or normalise(texts[key]) in joined, key
+    # in reading order: the title comes before the first paragraph, which comes before the summary
+    positions = [joined.index(normalise(texts[key])) for key in ("title", "intro.paragraphs.1", "summary.safe.text")]
+    assert positions == sorted(positions)
+
+
+def test_every_script_uses_embedded_subset_fonts(leaflets):
+    expected = {"ar": "NotoNaskhArabic", "hi": "NotoSansDevanagari", "zh-Hans": "DroidSansFallback",
+                "vi": "NotoSans", "es": "AtkinsonHyperlegible"}
+    for language, family in expected.items():
+        fonts = pdffonts(leaflets[language])
+        assert any(family in f["name"] for f in fonts), (language, fonts)
+        assert all(f["emb"] == "yes" and f["sub"] == "yes" for f in fonts), (language, fonts)
+
+
+def _title_line(pdf: Path, tmp_path: Path) -> Image.Image:
+    subprocess.run(["pdftoppm", "-r", "100", "-f", "1", "-l", "1", "-png", "-singlefile", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    page = Image.open(tmp_path / "page.png").convert("L")
+    top = round((30 + 8) / 25.4 * 100)  # the title starts under the header band: 38 mm
+    return page.crop((0, top - 5, page.width, top + 45))
+
+
+@pytest.mark.parametrize("language", ["ar", "hi"])
+def test_a_line_of_arabic_and_hindi_matches_its_expected_picture(leaflets, tmp_path, language):
+    """The expected pictures were checked by eye: Arabic joined and right to left, Devanagari conjuncts."""
+    line = _title_line(leaflets[language], tmp_path)
+    expected = Image.open(EXPECTED / f"title-{language}.png").convert("L")
+    assert line.size == expected.size
+    difference = ImageChops.difference(line, expected)
+    changed = sum(1 for value in difference.get_flattened_data() if value > 64) / (line.width * line.height)
+    assert changed < 0.01, f"{changed:.1%} of the pixels differ"
+
+
+def test_arabic_layout_is_mirrored(leaflets, tmp_path):
+    line = _title_line(leaflets["ar"], tmp_path)
+    ink = [x for x in range(line.width) if any(line.getpixel((x, y)) < 128 for y in range(line.height))]
+    margin = round(18 / 25.4 * 100)
+    assert abs(max(ink) - (line.width - margin)) < 6, "the title ends at the right margin"
+    assert min(ink) > margin + 50, "and does not start at the left one"
+
+
+@pytest.mark.parametrize("language, date", [
+    ("es", "1 de noviembre de 2028"), ("fr", "1 novembre 2028"), ("pl", "1 listopada 2028"),
+    ("zh-Hans", "2028年11月1日"), ("hi", "1 नवंबर 2028"), ("vi", "1 tháng 11, 2028"),
+])
+def test_dates_follow_the_language(leaflets, language, date):
+    text = raw_text(leaflets[language]) if language == "hi" else pdftotext(leaflets[language])
+    assert date in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_draft_translation_says_so_in_its_own_language(leaflets, language):
+    notice = load_strings(strings_dir(), language).translation_draft
+    text = " ".join(actual_texts(leaflets[language])) if language == "ar" else raw_text(leaflets[language])
+    assert normalise(notice) in text or re.sub(r"\s+", "", notice) in re.sub(r"\s+", "", text)
+    assert "translation has not yet been checked" not in pdftotext(leaflets["en"])
+
+
+def test_an_approved_translation_has_no_notice(tmp_path, content_copy):
+    edit(content_copy / TRANSLATIONS / "es.yaml", "status: draft",
+         "status: approved\napproved_by: A. Traductora, medical translator\napproved_on: 2026-11-20")
+    out = tmp_path / "es.pdf"
+    assert run_generate("build", "--content", str(content_copy), "--lang", "es", "-o", str(out)).returncode == 0
+    assert "Esta traducción aún no ha sido revisada" not in pdftotext(out)
+
+
+def test_every_translation_covers_every_text_and_is_current():
+    loaded = open_library().load("dvt-walking")
+    source = {u.key: u.text for u in units(loaded.handout, loaded.profiles)}
+    for language in LANGUAGES:
+        texts = translated(language)
+        assert set(texts) == set(source), language
+        import yaml
+        data = yaml.safe_load((ROOT / "handouts" / TRANSLATIONS / f"{language}.yaml").read_text(encoding="utf-8"))
+        assert all(entry["source"] == fingerprint(source[key]) for key, entry in data["texts"].items()), language
+        for key, text in texts.items():  # variables survive translation untouched
+            assert sorted(re.findall(r"\{\{.*?\}\}", text)) == sorted(re.findall(r"\{\{.*?\}\}", source[key])), key
+
+
+# --- the translation workflow ------------------------------------------------------------------
+
+def test_a_changed_english_text_makes_its_translations_stale(cli, content_copy):
+    edit(content_copy / "dvt-walking" / "handout.yaml", "Coughing up blood.", "Coughing up any blood.")
+    result = cli("check", "--content", str(content_copy), "--lang", "es", "--format", "json")
+    import json
+    stale = [f for f in json.loads(result.out)["findings"] if "is stale" in f["message"]]
+    assert [f["message"] for f in stale] == ["'emergency.coughing-blood.text' is stale: the English changed after it was translated"]
+    assert stale[0]["file"].endswith("es.yaml") and stale[0]["line"] > 1 and stale[0]["severity"] == "warning"
+
+
+def test_a_missing_translation_is_an_error_unless_english_fallback_is_asked_for(tmp_path, content_copy):
+    file = content_copy / TRANSLATIONS / "fr.yaml"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(re.sub(r"  emergency\.coughing-blood\.text:\n    source: \w+\n    text: .*\n", "", text), encoding="utf-8")
+    out = tmp_path / "fr.pdf"
+    refused = run_generate("build", "--content", str(content_copy), "--lang", "fr", "-o", str(out))
+    assert refused.returncode == 2 and "fr.yaml" in refused.stderr and "emergency.coughing-blood.text" in refused.stderr
+    assert "--fallback-english" in refused.stderr and not out.exists()
+    allowed = run_generate("build", "--content", str(content_copy), "--lang", "fr", "--fallback-english", "-o", str(out))
+    assert allowed.returncode == 0
+    text = pdftotext(out)
+    assert "Coughing up blood." in text and "Certaines parties de cette brochure sont en anglais" in text
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("  title:\n    source:", "  title:\n   source:", ["es.yaml, line", "not valid YAML"]),
+    ("  title:\n", "  titel:\n", ["es.yaml, line", "'titel' is not a text of the English source"]),
+    ("text: Tos con sangre.", "text: Tos con sangre. \U0001F637", ["es.yaml, line", "U+1F637", "emergency.coughing-blood.text"]),
+    ("language: es", "language: espanol", ["es.yaml, line 2", "'espanol' is not a valid language"]),
+], ids=["syntax", "unknown-key", "no-glyph", "bad-code"])
+def test_bad_translation_files_name_file_and_line(tmp_path, content_copy, old, new, expected):
+    edit(content_copy / TRANSLATIONS / "es.yaml", old, new)
+    out = tmp_path / "es.pdf"
+    result = run_generate("build", "--content", str(content_copy), "--lang", "es", "-o", str(out))
+    assert result.returncode == 2 and "Traceback" not in result.stderr and not out.exists()
+    for fragment in expected:
+        assert fragment in result.stderr, (fragment, result.stderr)
+
+
+def test_unknown_language_code(tmp_path):
+    result = run_generate("build", "--lang", "xx", "-o", str(tmp_path / "x.pdf"))
+    assert result.returncode == 2 and "has no 'xx' version" in result.stderr and "zh-Hans" in result.stderr
+
+
+def test_po_export_and_import_round_trip_without_loss(tmp_path, content_copy):
+    file = content_copy / TRANSLATIONS / "pl.yaml"
+    before = file.read_bytes()
+    po = tmp_path / "pl.po"
+    exported = run_generate("translations", "export", "--content", str(content_copy), "--lang", "pl", "-o", str(po))
+    assert exported.returncode == 0 and "147 texts, 0 to translate or check" in exported.stdout
+    import polib
+    entries = polib.pofile(str(po))
+    assert len(entries) == 147 and entries.find("title", by="msgctxt").msgid == "Walking after a blood clot in the leg"
+    file.unlink()
+    imported = run_generate("translations", "import", "--content", str(content_copy), str(po))
+    assert imported.returncode == 0
+    # a new file has every text, as it was; status and translator live in the file, not the PO
+    assert file.read_text(encoding="utf-8").split("texts:", 1)[1] == before.decode("utf-8").split("texts:", 1)[1]
+    file.write_bytes(before)
+    assert run_generate("translations", "import", "--content", str(content_copy), str(po)).returncode == 0
+    assert file.read_bytes() == before  # imported over the existing file: byte for byte the same
+
+
+def test_po_export_marks_stale_texts_fuzzy_and_import_keeps_them_stale(tmp_path, content_copy):
+    edit(content_copy / "dvt-walking" / "handout.yaml", "Coughing up blood.", "Coughing up any blood.")
+    po = tmp_path / "es.po"
+    run_generate("translations", "export", "--content", str(content_copy), "--lang", "es", "-o", str(po))
+    import polib
+    entry = polib.pofile(str(po)).find("emergency.coughing-blood.text", by="msgctxt")
+    assert "fuzzy" in entry.flags and entry.msgid == "Coughing up any blood."
+    assert run_generate("translations", "import", "--content", str(content_copy), str(po)).returncode == 0
+    check = run_generate("check", "--content", str(content_copy), "--lang", "es")
+    assert "'emergency.coughing-blood.text' is stale" in check.stdout
+
+
+def test_po_import_refuses_keys_the_source_does_not_have(tmp_path, content_copy):
+    po = tmp_path / "es.po"
+    run_generate("translations", "export", "--content", str(content_copy), "--lang", "es", "-o", str(po))
+    po.write_text(po.read_text(encoding="utf-8").replace('msgctxt "title"', 'msgctxt "titel"'), encoding="utf-8")
+    result = run_generate("translations", "import", "--content", str(content_copy), str(po))
+    assert result.returncode == 2 and "es.po, line" in result.stderr and "'titel'" in result.stderr
