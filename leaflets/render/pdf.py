@@ -385,6 +385,17 @@ class _Layout:
         It starts at the reading start of its box, or ends at its reading end with at_end.
         """
         rtl = self.fonts.rtl
+        simple = not (rtl or self.fonts.shaping) and all(draws(self.fonts.regular, c) for c in text)
+        if simple and canv.stringWidth(text, font, size) <= width:  # the common case, drawn directly: faster
+            canv.saveState()
+            canv.setFillColor(colour)
+            canv.setFont(font, size)
+            if at_end:
+                canv.drawRightString(x + width, baseline, text)
+            else:
+                canv.drawString(x, baseline, text)
+            canv.restoreState()
+            return
         align = TA_LEFT if (rtl == at_end) else TA_RIGHT
         style = ParagraphStyle("band", parent=self.styles.body, fontName=font, fontSize=size, leading=size * 1.2,
                                textColor=colour, alignment=align, spaceAfter=0)
