@@ -19,6 +19,7 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame,
                                 NextPageTemplate, PageTemplate, Spacer)
@@ -34,6 +35,7 @@ from ..leaflet import (BulletList, Checklist, Entry, Faq, Leaflet, LeafletSectio
 from ..substitute import fill
 from .logo import load_svg
 from .outline import draw_outlined, outline_width
+from .tagging import Element, Tagger
 
 # Chinese line breaking: ReportLab's table of characters that may not start a line is the Japanese
 # one; Chinese also never starts a line with these full-width marks (W3C clreq, GB/T 15834).
@@ -69,7 +71,7 @@ def render_pdf(leaflet: Leaflet, paper: str = "a4") -> RenderedPdf:
     check_coverage(texts(leaflet), fonts)
     layout = _Layout(leaflet, PAPER_SIZES[paper], fonts)
     pages = layout.build(buffer)
-    return RenderedPdf(buffer.getvalue(), pages)
+    return RenderedPdf(layout.tagger.finish(buffer.getvalue(), leaflet.title), pages)
 
 
 @dataclass(frozen=True)
@@ -178,29 +180,75 @@ class _Bookmark(Flowable):
 
 
 class _SpokenParagraph(RLParagraph):
-    """A paragraph that also tells PDF readers its words in reading order (an ActualText span).
+    """A paragraph that is tagged for screen readers and tells them its words in reading order.
 
-    Shaped and right-to-left text is drawn as glyphs in visual order, some with
-    no Unicode value of their own (Devanagari conjuncts, joined Arabic forms);
-    without ActualText, copied or extracted text would come out scrambled.
+    Its content is marked with its structure element (P, H2, LBody, TD ...); a
+    list item also draws its label (bullet, number or tick box) as Lbl. Shaped
+    and right-to-left text is drawn as glyphs in visual order, some with no
+    Unicode value of their own (Devanagari conjuncts, joined Arabic forms), so it
+    also carries an ActualText span; without it, extracted text comes out scrambled.
     """
 
-    spoken: str = ""   # the logical text of this paragraph, or of this part of a split one
+    spoken: str = ""          # the logical text of this paragraph, or of this part of a split one
+    tagger: Tagger | None = None
+    tag: Element | None = None
+    label: str = ""           # bullet or number, drawn as the item's Lbl
+    label_tag: Element | None = None
+    label_colour = colors.black
+    continued = False         # the second part of a split paragraph: no second label
+    _marked = False           # drawn once already: a repeated table header is an artifact
 
     def split(self, available_width, available_height):
         parts = super().split(available_width, available_height)
-        if len(parts) == 2 and self.spoken:
-            words = self.spoken.split()
-            count = _word_count(parts[0])
-            parts[0].spoken, parts[1].spoken = " ".join(words[:count]), " ".join(words[count:])
+        if len(parts) == 2:
+            for part in parts:
+                for name in ("tagger", "tag", "label", "label_tag", "label_colour"):
+                    setattr(part, name, getattr(self, name))
+            parts[1].continued = True
+            if self.spoken:
+                words = self.spoken.split()
+                count = _word_count(parts[0])
+                parts[0].spoken, parts[1].spoken = " ".join(words[:count]), " ".join(words[count:])
         return parts
 
     def draw(self):
+        canv, tagger = self.canv, self.tagger
+        if tagger is None or self.tag is None:
+            return self._draw_text()
+        if self._marked:
+            with tagger.artifact(canv, "Pagination"):
+                self._draw_label()
+                self._draw_text()
+            return
+        self._marked = True
+        if self.label_tag is not None and not self.continued:
+            with tagger.mark(canv, self.label_tag):
+                self._draw_label()
+        with tagger.mark(canv, self.tag):
+            self._draw_text()
+
+    def _draw_text(self):
         if not self.spoken:
             return super().draw()
         self.canv.addLiteral(f"/Span <</ActualText {_pdf_text(self.spoken)}>> BDC")
         super().draw()
         self.canv.addLiteral("EMC")
+
+    def _draw_label(self):
+        if not self.label or self.continued:
+            return
+        style = self.style
+        font, size = style.bulletFontName, style.bulletFontSize
+        ascent = pdfmetrics.getAscentDescent(style.fontName, style.fontSize)[0]
+        canv = self.canv
+        canv.saveState()
+        canv.setFillColor(self.label_colour)
+        canv.setFont(font, size)
+        if style.wordWrap == "RTL":
+            canv.drawRightString(self.width - style.bulletIndent, self.height - ascent, self.label)
+        else:
+            canv.drawString(style.bulletIndent, self.height - ascent, self.label)
+        canv.restoreState()
 
 
 def _word_count(paragraph: RLParagraph) -> int:
@@ -217,30 +265,39 @@ def _pdf_text(text: str) -> str:
 
 
 class _TickedParagraph(_SpokenParagraph):
-    """A paragraph with an empty square to tick with a pen, level with its first line."""
+    """A checklist entry: an empty square to tick with a pen, level with its first line, as its label."""
 
     box = 5 * mm
-    colour = colors.black
-    continued = False  # the second half of a split paragraph gets no second box
 
-    def split(self, available_width, available_height):
-        parts = super().split(available_width, available_height)
-        if len(parts) == 2:
-            parts[1].continued = True
-        return parts
-
-    def draw(self):
-        super().draw()
+    def _draw_label(self):
         if self.continued:
             return
         canv = self.canv
         canv.saveState()
-        canv.setStrokeColor(self.colour)
+        canv.setStrokeColor(self.label_colour)
         canv.setLineWidth(1.4)
         start = self.width - self.box if self.style.wordWrap == "RTL" else 0  # the box leads the line
         canv.translate(start, self.height - self.box - 1)
         canv.rect(0, 0, self.box, self.box, stroke=1, fill=0)
         canv.restoreState()
+
+
+class _TaggedTable(RLTable):
+    """A table whose backgrounds and rules are artifacts; its cells' paragraphs carry the tags."""
+
+    tagger: Tagger | None = None
+
+    def _drawBkgrnd(self):
+        if self.tagger is None:
+            return super()._drawBkgrnd()
+        with self.tagger.artifact(self.canv):
+            super()._drawBkgrnd()
+
+    def _drawLines(self):
+        if self.tagger is None:
+            return super()._drawLines()
+        with self.tagger.artifact(self.canv):
+            super()._drawLines()
 
 
 class _Layout:
@@ -255,17 +312,31 @@ class _Layout:
         self.on_primary = colors.HexColor(leaflet.look.text_on_primary)
         self.styles = _styles(fonts, self.primary, self.on_primary)
         self.width = pagesize[0] - 2 * MARGIN
+        self.tagger = Tagger(leaflet.language)
+        self.logo_tag: Element | None = None
 
     def _m(self, text: str) -> str:
         return _markup(text, self.fonts)
 
-    def _para(self, text: str, style: ParagraphStyle, bold: bool = False, markup: str | None = None,
-              cls=None, **options) -> RLParagraph:
-        """A paragraph of plain text; shaped or right-to-left scripts also carry their reading order."""
+    def _para(self, text: str, style: ParagraphStyle, tag: Element | None = None, bold: bool = False,
+              markup: str | None = None, cls=None, **options) -> RLParagraph:
+        """A paragraph of plain text, tagged as `tag`; shaped or right-to-left scripts also carry
+        their reading order."""
         body = markup if markup is not None else self._m(text)
         paragraph = (cls or _SpokenParagraph)(f"<b>{body}</b>" if bold else body, style, **options)
         if self.fonts.shaping or self.fonts.rtl:
             paragraph.spoken = " ".join(text.split())
+        if tag is not None:
+            paragraph.tagger, paragraph.tag = self.tagger, tag
+        return paragraph
+
+    def _item(self, parent: Element, text: str, style: ParagraphStyle, label: str = "", markup: str | None = None,
+              cls=None) -> RLParagraph:
+        """A list item: LI with its label (Lbl) and its body (LBody)."""
+        item = parent.child("LI")
+        label_tag = item.child("Lbl")
+        paragraph = self._para(text, style, item.child("LBody"), markup=markup, cls=cls)
+        paragraph.label, paragraph.label_tag, paragraph.label_colour = label, label_tag, self.primary
         return paragraph
 
     def _entry(self, entry: Entry) -> str:
@@ -327,28 +398,36 @@ class _Layout:
 
     # --- page decorations ----------------------------------------------------------
     def _first_page(self, canv: Canvas, doc) -> None:
-        self._watermark(canv)
+        """The header band and footer are artifacts (repeated furniture); the logo is a Figure."""
         page_w, page_h = self.pagesize
-        canv.saveState()
-        canv.setFillColor(self.primary)
-        canv.rect(0, page_h - FIRST_BAND, page_w, FIRST_BAND, stroke=0, fill=1)
         text_x, text_w = MARGIN, self.width
         logo = self.leaflet.look.logo
+        with self.tagger.artifact(canv):
+            self._watermark(canv)
+            canv.saveState()
+            canv.setFillColor(self.primary)
+            canv.rect(0, page_h - FIRST_BAND, page_w, FIRST_BAND, stroke=0, fill=1)
+            canv.restoreState()
         if logo is not None:
             logo_w = self._logo_width(42 * mm, FIRST_BAND - 10 * mm)
             logo_x = page_w - MARGIN - logo_w if self.fonts.rtl else MARGIN  # the logo leads the band
-            self._draw_logo(canv, logo_x, page_h - FIRST_BAND + 5 * mm, 42 * mm, FIRST_BAND - 10 * mm)
+            with self.tagger.mark(canv, self.logo_tag):
+                self._draw_logo(canv, logo_x, page_h - FIRST_BAND + 5 * mm, 42 * mm, FIRST_BAND - 10 * mm)
             text_w -= logo_w + 6 * mm
             text_x = MARGIN if self.fonts.rtl else MARGIN + logo_w + 6 * mm
-        self._line(canv, self.leaflet.look.clinic_name, text_x, page_h - FIRST_BAND / 2 + 1.5 * mm, text_w,
-                   self.fonts.bold, 16, self.on_primary)
-        if self.leaflet.look.department:
-            self._line(canv, self.leaflet.look.department, text_x, page_h - FIRST_BAND / 2 - 5 * mm, text_w,
-                       self.fonts.regular, 11.5, self.on_primary)
-        canv.restoreState()
-        self._footer(canv)
+        with self.tagger.artifact(canv):
+            self._line(canv, self.leaflet.look.clinic_name, text_x, page_h - FIRST_BAND / 2 + 1.5 * mm, text_w,
+                       self.fonts.bold, 16, self.on_primary)
+            if self.leaflet.look.department:
+                self._line(canv, self.leaflet.look.department, text_x, page_h - FIRST_BAND / 2 - 5 * mm, text_w,
+                           self.fonts.regular, 11.5, self.on_primary)
+            self._footer(canv)
 
     def _later_page(self, canv: Canvas, doc) -> None:
+        with self.tagger.artifact(canv):
+            self._later_band(canv)
+
+    def _later_band(self, canv: Canvas) -> None:
         self._watermark(canv)
         page_w, page_h = self.pagesize
         canv.saveState()
@@ -376,7 +455,8 @@ class _Layout:
     def _page_number(self, canv: Canvas, total: int) -> None:
         label = fill(self.leaflet.page_of, {"page": canv.getPageNumber(), "pages": total})
         end = MARGIN if self.fonts.rtl else MARGIN + 0.75 * self.width
-        self._line(canv, label, end, FOOTER - 9.5 * mm, 0.25 * self.width, self.fonts.bold, 9, MUTED, at_end=True)
+        with self.tagger.artifact(canv, "Pagination"):
+            self._line(canv, label, end, FOOTER - 9.5 * mm, 0.25 * self.width, self.fonts.bold, 9, MUTED, at_end=True)
 
     def _line(self, canv: Canvas, text: str, x: float, baseline: float, width: float, font: str, size: float,
               colour, at_end: bool = False) -> None:
@@ -457,36 +537,44 @@ class _Layout:
 
     # --- story --------------------------------------------------------------------
     def story(self) -> list[Flowable]:
+        """The flowables in reading order; the structure elements are made in the same order."""
         leaflet, s = self.leaflet, self.styles
+        root = self.tagger.root
+        if leaflet.look.logo is not None:
+            self.logo_tag = root.child("Figure", alt=leaflet.look.logo_alt)
         story: list[Flowable] = [NextPageTemplate("later"), _Bookmark("title", leaflet.title),
-                                 self._para(leaflet.title, s.title)]
+                                 self._para(leaflet.title, s.title, root.child("H1"))]
         if leaflet.subtitle:
-            story.append(self._para(leaflet.subtitle, s.subtitle))
+            story.append(self._para(leaflet.subtitle, s.subtitle, root.child("P")))
         if leaflet.written_for:
-            story.append(self._para(leaflet.written_for, s.written_for))
+            story.append(self._para(leaflet.written_for, s.written_for, root.child("P")))
         # The watermark is a picture; the draft status is also said once in words.
         for notice, tone in ((leaflet.watermark, "emergency"), *((n, "warning") for n in leaflet.notices)):
             if notice:
                 background, border, _, weight = TONES[tone]
-                box = self._box([self._para(notice, s.written_for)], colors.HexColor(background),
+                box = self._box([self._para(notice, s.written_for, root.child("P"))], colors.HexColor(background),
                                 colors.HexColor(border), weight, padding=3 * mm)
                 story += [Spacer(0, 1 * mm), box, Spacer(0, 2 * mm)]
         if leaflet.for_you:
             story += [Spacer(0, 2 * mm), self._for_you(), Spacer(0, 2 * mm)]
         for section in leaflet.sections:
-            story += self._section(section)
+            story += self._section(section, root.child("Sect"))
         return story
 
     def _for_you(self) -> Flowable:
         s = self.styles
-        rows = [[self._para(self.leaflet.for_you_title, s.header_cell), ""]]
-        rows += [[self._para(label, s.cell, bold=True), self._para(value, s.cell)]
-                 for label, value in self.leaflet.for_you]
+        table = self.tagger.root.child("Table")
+        rows = [[self._para(self.leaflet.for_you_title, s.header_cell,
+                            table.child("TR").child("TH", attributes={"O": "Table", "Scope": "Column", "ColSpan": 2})), ""]]
+        for label, value in self.leaflet.for_you:
+            row = table.child("TR")
+            rows.append([self._para(label, s.cell, row.child("TH", attributes={"O": "Table", "Scope": "Row"}), bold=True),
+                         self._para(value, s.cell, row.child("TD"))])
         widths = [0.3 * self.width, 0.7 * self.width]
         if self.fonts.rtl:  # labels on the right, where reading starts (the title row spans both)
             rows = [rows[0]] + [row[::-1] for row in rows[1:]]
             widths = widths[::-1]
-        table = RLTable(rows, colWidths=widths)
+        table = self._tagged(_TaggedTable(rows, colWidths=widths))
         table.setStyle(self._table_style([
             ("SPAN", (0, 0), (-1, 0)),
             ("BACKGROUND", (0, 0), (-1, 0), self.primary),
@@ -498,29 +586,36 @@ class _Layout:
         ]))
         return table
 
-    def _section(self, section: LeafletSection) -> list[Flowable]:
+    def _tagged(self, table: _TaggedTable) -> _TaggedTable:
+        table.tagger = self.tagger
+        return table
+
+    def _section(self, section: LeafletSection, tag: Element) -> list[Flowable]:
         s = self.styles
         mark = _Bookmark(f"s-{section.id}", section.title)
-        note = [self._para(section.sources_note, s.small)] if section.sources_note else []
+        heading_tag = tag.child("H2")
+
+        def note() -> list[Flowable]:  # made after the blocks, so it is read after them
+            return [self._para(section.sources_note, s.small, tag.child("P"))] if section.sources_note else []
         # Space above a heading is a Spacer outside the keep-with-next chain: ReportLab
         # leaves the first item's spaceBefore out when it measures a chain, and a
         # heading could then be stranded at the foot of a page.
         gap = Spacer(0, 10)
         if section.tone is None or section.tone == "info":
-            content = [self._para(section.title, s.heading)]
+            content = [self._para(section.title, s.heading, heading_tag)]
             for block in section.blocks:
-                content += self._block(block, self.width)
+                content += self._block(block, self.width, tag)
             if section.tone == "info":
-                return [gap, mark, self._box(content, self.accent, self.primary, 1.0), *note]
-            return [gap, mark, *content, *note]
+                return [gap, mark, self._box(content, self.accent, self.primary, 1.0), *note()]
+            return [gap, mark, *content, *note()]
         background, border, title_colour, weight = TONES[section.tone]
         heading = ParagraphStyle("callout_heading", parent=s.heading, textColor=colors.HexColor(title_colour),
                                  spaceBefore=0, fontSize=17 if section.tone == "emergency" else 15.5)
-        content = [self._para(section.title, heading)]
+        content = [self._para(section.title, heading, heading_tag)]
         for block in section.blocks:
-            content += self._block(block, self.width - 14 * mm)
+            content += self._block(block, self.width - 14 * mm, tag)
         box = self._box(content, colors.HexColor(background), colors.HexColor(border), weight)
-        return [gap, mark, box, *note]
+        return [gap, mark, box, *note()]
 
     def _table_style(self, commands: list) -> TableStyle:
         # Every cell holds a Paragraph, but a table still sets its own default
@@ -529,7 +624,7 @@ class _Layout:
         return TableStyle([("FONT", (0, 0), (-1, -1), self.fonts.regular, 11), *commands])
 
     def _box(self, content: list[Flowable], background, border, weight: float, padding: float = 7 * mm) -> Flowable:
-        box = RLTable([[content]], colWidths=[self.width])
+        box = self._tagged(_TaggedTable([[content]], colWidths=[self.width]))
         box.setStyle(self._table_style([
             ("BACKGROUND", (0, 0), (-1, -1), background),
             ("BOX", (0, 0), (-1, -1), weight, border),
@@ -538,51 +633,57 @@ class _Layout:
         ]))
         return box
 
-    def _block(self, block, width: float) -> list[Flowable]:
+    def _block(self, block, width: float, tag: Element) -> list[Flowable]:
         s = self.styles
         if isinstance(block, Paragraph):
-            return [self._para(block.text, s.body)]
+            return [self._para(block.text, s.body, tag.child("P"))]
         # Lists are single flowables per entry (not ListFlowable or one big table) so a
         # heading can keep with the first entry and long lists still flow across pages.
         if isinstance(block, BulletList):
-            return [self._para(_plain(e), s.bullet, markup=self._entry(e), bulletText=BULLET) for e in block.entries]
+            items = tag.child("L", attributes={"O": "List", "ListNumbering": "Disc"})
+            return [self._item(items, _plain(e), s.bullet, BULLET, self._entry(e)) for e in block.entries]
         if isinstance(block, References):
-            return [self._para(f"{r.text} {r.url}".strip(), s.reference, bulletText=f"{r.number}.")
-                    for r in block.entries]
+            # Sources are cited as published, mostly in English, whatever the leaflet's language.
+            items = tag.child("L", lang="en" if self.leaflet.language != "en" else None,
+                              attributes={"O": "List", "ListNumbering": "Decimal"})
+            return [self._item(items, f"{r.text} {r.url}".strip(), s.reference, f"{r.number}.") for r in block.entries]
         if isinstance(block, Checklist):
-            items = []
-            for entry in block.entries:
-                item = self._para(_plain(entry), s.checklist, markup=self._entry(entry), cls=_TickedParagraph)
-                item.colour = self.primary
-                items.append(item)
-            return items
+            items = tag.child("L", attributes={"O": "List", "ListNumbering": "None"})
+            return [self._item(items, _plain(e), s.checklist, markup=self._entry(e), cls=_TickedParagraph)
+                    for e in block.entries]
         if isinstance(block, Table):
-            return [self._table(block, width)]
+            return [self._table(block, width, tag.child("Table"))]
         if isinstance(block, Faq):
             # A question and its answer form one keep-with-next chain, which ReportLab moves
             # to the next page whole rather than split; the space between questions is a
             # Spacer outside the chain so that the chain's height is measured exactly.
             items: list[Flowable] = []
             for q in block.questions:
-                answers = [self._para(a, s.answer) for a in q.answer]
+                question = self._para(q.question, s.question, tag.child("H3"))
+                answers = [self._para(a, s.answer, tag.child("P")) for a in q.answer]
                 for answer in answers[:-1]:
                     answer.keepWithNext = 1
-                items += [self._para(q.question, s.question), *answers, Spacer(0, 5)]
+                items += [question, *answers, Spacer(0, 5)]
             return items[:-1]
         raise TypeError(f"no PDF layout for {type(block).__name__}")
 
-    def _table(self, block: Table, width: float) -> Flowable:
+    def _table(self, block: Table, width: float, tag: Element) -> Flowable:
         s = self.styles
         count = len(block.columns)
         first = 0.34 if count == 2 else 1 / count
         widths = [width * first] + [width * (1 - first) / (count - 1)] * (count - 1)
-        rows = [[self._para(c, s.header_cell) for c in block.columns]]
-        rows += [[self._para(c, s.cell, bold=i == 0) for i, c in enumerate(row)]
-                 for row in block.rows]
+        header = tag.child("THead").child("TR")
+        rows = [[self._para(c, s.header_cell, header.child("TH", attributes={"O": "Table", "Scope": "Column"}))
+                 for c in block.columns]]
+        body = tag.child("TBody")
+        for cells in block.rows:
+            row = body.child("TR")
+            rows.append([self._para(c, s.cell, row.child("TH", attributes={"O": "Table", "Scope": "Row"}) if i == 0
+                                    else row.child("TD"), bold=i == 0) for i, c in enumerate(cells)])
         if self.fonts.rtl:  # the first column on the right
             rows = [row[::-1] for row in rows]
             widths = widths[::-1]
-        table = RLTable(rows, colWidths=widths, repeatRows=1)
+        table = self._tagged(_TaggedTable(rows, colWidths=widths, repeatRows=1))
         style = [
             ("BACKGROUND", (0, 0), (-1, 0), self.primary),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),

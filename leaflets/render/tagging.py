@@ -1,0 +1,136 @@
+"""Tagged PDF: the structure tree that lets screen readers read a leaflet (PDF/UA-1).
+
+ReportLab's open-source edition writes untagged PDFs. While the leaflet is
+drawn, every piece of content is wrapped in a marked-content sequence: either
+tagged with an MCID that belongs to a structure element (H1, P, LI, TD ...)
+or marked as an Artifact (header band, footer, page numbers, box borders).
+After ReportLab has written the file, pikepdf adds what points at those
+marks: the structure tree, the parent tree, /MarkInfo, and XMP metadata that
+declares PDF/UA-1.
+"""
+
+from __future__ import annotations
+
+import io
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator
+from xml.sax.saxutils import escape
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+HEADING_ROLES = {"H1", "H2", "H3"}
+
+
+@dataclass(eq=False)
+class Element:
+    """One structure element; its content is the marked sequences recorded for it, in drawing order."""
+
+    role: str
+    parent: "Element | None" = None
+    alt: str | None = None
+    lang: str | None = None
+    attributes: dict[str, object] = field(default_factory=dict)
+    children: list["Element | tuple[int, int]"] = field(default_factory=list)  # elements or (page, mcid)
+
+    def __post_init__(self):
+        if self.parent is not None:
+            self.parent.children.append(self)
+
+    def child(self, role: str, **options) -> "Element":
+        return Element(role, self, **options)
+
+
+class Tagger:
+    """Hands out MCIDs while pages are drawn, and writes the structure tree afterwards."""
+
+    def __init__(self, language: str):
+        self.root = Element("Document", lang=language)
+        self._next_mcid: dict[int, int] = {}
+        self._owners: dict[tuple[int, int], Element] = {}
+
+    @contextmanager
+    def mark(self, canv, element: Element) -> Iterator[None]:
+        page = canv.getPageNumber() - 1
+        mcid = self._next_mcid.get(page, 0)
+        self._next_mcid[page] = mcid + 1
+        element.children.append((page, mcid))
+        self._owners[(page, mcid)] = element
+        canv.addLiteral(f"/{element.role} <</MCID {mcid}>> BDC")
+        yield
+        canv.addLiteral("EMC")
+
+    @staticmethod
+    @contextmanager
+    def artifact(canv, kind: str = "Layout") -> Iterator[None]:
+        canv.addLiteral(f"/Artifact <</Type /{kind}>> BDC")
+        yield
+        canv.addLiteral("EMC")
+
+    # --- after ReportLab ---------------------------------------------------------------------
+    def finish(self, data: bytes, title: str) -> bytes:
+        """The PDF with its structure tree, marked as tagged and as PDF/UA-1."""
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            pages = list(pdf.pages)
+            tree = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+            parents: dict[int, dict[int, pikepdf.Object]] = {}
+            document = self._write(pdf, self.root, tree, pages, parents)
+            tree.K = Array([document])
+            nums = Array()
+            for index, page in enumerate(pages):
+                page.obj.StructParents = index
+                page.obj.Tabs = Name.S
+                mcids = parents.get(index, {})
+                nums.append(index)
+                nums.append(pdf.make_indirect(Array([mcids[m] for m in sorted(mcids)])))
+            tree.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+            tree.ParentTreeNextKey = len(pages)
+            pdf.Root.StructTreeRoot = tree
+            pdf.Root.MarkInfo = Dictionary(Marked=True)
+            pdf.Root.Metadata = pdf.make_stream(_xmp(title, self.root.lang or ""),
+                                                Type=Name.Metadata, Subtype=Name.XML)
+            out = io.BytesIO()
+            pdf.save(out, deterministic_id=True, compress_streams=True,
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            return out.getvalue()
+
+    def _write(self, pdf, element: Element, parent, pages, parents) -> pikepdf.Object:
+        node = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + element.role), P=parent))
+        if element.alt:
+            node.Alt = pikepdf.String(element.alt)
+        if element.lang:
+            node.Lang = pikepdf.String(element.lang)
+        if element.attributes:
+            node.A = Dictionary({f"/{k}": (Name("/" + v) if isinstance(v, str) else v)
+                                 for k, v in element.attributes.items()})
+        marks = [c for c in element.children if not isinstance(c, Element)]
+        home = marks[0][0] if marks else None  # content on the element's own page is referred to by MCID alone
+        if home is not None:
+            node.Pg = pages[home].obj
+        kids = []
+        for child in element.children:
+            if isinstance(child, Element):
+                kids.append(self._write(pdf, child, node, pages, parents))
+            else:
+                page, mcid = child
+                kids.append(mcid if page == home else Dictionary(Type=Name.MCR, Pg=pages[page].obj, MCID=mcid))
+                parents.setdefault(page, {})[mcid] = node
+        node.K = kids[0] if len(kids) == 1 else Array(kids)
+        return node
+
+
+def _xmp(title: str, language: str) -> bytes:
+    """XMP metadata declaring PDF/UA-1, with the title (no dates: the PDF stays reproducible)."""
+    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>
+   <dc:language><rdf:Bag><rdf:li>{escape(language)}</rdf:li></rdf:Bag></dc:language>
+   <pdfuaid:part>1</pdfuaid:part>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>""".encode("utf-8")
