@@ -32,7 +32,7 @@ from .paths import FONTS_DIR, PACKAGE_DIR, data_dir, strings_dir
 from .pipeline import LeafletRequest, open_brand, open_library, resolve_request
 from .fonts import leaflet_fonts
 from .render.html import direction, site_assets, warm_templates, language_name, render_html, render_index, render_languages
-from .render.pdf import PAPER_SIZES, render_pdf
+from .render.pdf import PAPER_SIZES, PrintOptions, render_pdf
 from .resolve import look_of
 from .substitute import fill
 
@@ -40,14 +40,31 @@ MANIFEST = "manifest.json"
 LOCK = ".batch.lock"
 
 
+VARIANTS = {"standard": PrintOptions(), "large-print": PrintOptions(large_print=True),
+            "high-contrast": PrintOptions(high_contrast=True)}
+
+
+def print_key(paper: str, variant: str) -> str:
+    """'a4', 'a4-large', 'letter-contrast': one PDF of a unit."""
+    return paper + VARIANTS[variant].suffix
+
+
+def parse_print(key: str) -> tuple[str, str]:
+    """(paper, variant) of a print key."""
+    for variant, options in VARIANTS.items():
+        if options.suffix and key.endswith(options.suffix):
+            return key[: -len(options.suffix)], variant
+    return key, "standard"
+
+
 @dataclass(frozen=True)
 class Unit:
-    """One leaflet variant: built as one PDF per paper size and one HTML page."""
+    """One leaflet variant: built as one PDF per paper size and print variant, and one HTML page."""
 
     handout: str
     profiles: tuple[str, ...]
     language: str
-    papers: tuple[str, ...]
+    papers: tuple[str, ...]   # print keys: paper size plus print variant, e.g. 'a4', 'a4-large'
 
     @property
     def stem(self) -> str:
@@ -70,12 +87,16 @@ class Summary:
 
 
 def plan(library: Library, handouts: list[str], profiles: list[str], languages: list[str],
-         papers: list[str]) -> tuple[list[Unit], dict[str, LoadedHandout]]:
+         papers: list[str], variants: list[str] | None = None) -> tuple[list[Unit], dict[str, LoadedHandout]]:
     """The matrix to build; every choice is checked up front against what exists."""
     papers = papers or list(PAPER_SIZES)
     for paper in papers:
         if paper not in PAPER_SIZES:
             raise LeafletError(f"unknown paper size '{paper}'", hint=f"use one of: {', '.join(PAPER_SIZES)}")
+    for variant in variants or []:
+        if variant not in VARIANTS:
+            raise LeafletError(f"unknown print variant '{variant}'", hint=f"use one of: {', '.join(VARIANTS)}")
+    papers = [print_key(paper, variant) for paper in papers for variant in (variants or ["standard"])]
     loaded = {handout_id: library.load(handout_id) for handout_id in (handouts or library.handout_ids())}
     units = []
     for handout_id, handout in loaded.items():
@@ -149,11 +170,12 @@ def _build_unit(unit: Unit, out_dir: Path) -> list[dict[str, Any]]:
     leaflet = resolve_request(loaded, request, clinic)
     strings = load_strings(strings_dir(), unit.language)
     entries = []
-    for paper in unit.papers:
-        pdf = render_pdf(leaflet, paper)
-        write_atomically(out_dir / unit.pdf_path(paper), pdf.data)
-        entries.append({"paper": paper, "pdf": unit.pdf_path(paper), "pages": pdf.pages, "bytes": len(pdf.data),
-                        "sha256": hashlib.sha256(pdf.data).hexdigest()})
+    for key in unit.papers:
+        paper, variant = parse_print(key)
+        pdf = render_pdf(leaflet, paper, VARIANTS[variant])
+        write_atomically(out_dir / unit.pdf_path(key), pdf.data)
+        entries.append({"paper": paper, "variant": variant, "pdf": unit.pdf_path(key), "pages": pdf.pages,
+                        "bytes": len(pdf.data), "sha256": hashlib.sha256(pdf.data).hexdigest()})
     html = render_html(leaflet, strings, home="index.html", assets="../assets/").encode("utf-8")
     write_atomically(out_dir / unit.html_path, html)
     return entries
@@ -165,10 +187,10 @@ def run_batch(out_dir: Path, *, content: Path | None = None, brand: Path | None 
               handouts: list[str] | None = None, profiles: list[str] | None = None,
               languages: list[str] | None = None, papers: list[str] | None = None,
               jobs: int | None = None, force: bool = False, allow_overdue: bool = False,
-              fallback_english: bool = False, progress=None) -> Summary:
+              fallback_english: bool = False, variants: list[str] | None = None, progress=None) -> Summary:
     started = time.perf_counter()
     library, clinic = open_library(content), open_brand(brand)
-    units, loaded = plan(library, handouts or [], profiles or [], languages or [], papers or [])
+    units, loaded = plan(library, handouts or [], profiles or [], languages or [], papers or [], variants)
     fingerprints = input_fingerprints(loaded, clinic, allow_overdue, fallback_english)
     out_dir = Path(out_dir)
     summary = Summary()
@@ -294,6 +316,7 @@ class _Manifest:
                 "profile_labels": [labels[p].label for p in unit.profiles],
                 "profile_summaries": [labels[p].summary or "" for p in unit.profiles],
                 "language": unit.language, "translation_status": status, "paper": result["paper"],
+                "variant": result["variant"],
                 "brand": self.brand, "content_version": loaded.handout.version,
                 "reference": loaded.handout.reference, "review_by": loaded.handout.review_by.isoformat(),
                 "pdf": result["pdf"], "html": unit.html_path, "pages": result["pages"], "bytes": result["bytes"],
@@ -336,8 +359,11 @@ def _write_site(out_dir: Path, manifest: _Manifest, clinic: ClinicBrand) -> None
                 "summary": " ".join(s for s in entry["profile_summaries"] if s),
                 "html": Path(entry["html"]).name, "pdfs": []})
             paper_name = getattr(strings, f"paper_{entry['paper']}")
-            variant["pdfs"].append({"href": Path(entry["pdf"]).name, "label": fill(
-                strings.pdf_link, {"paper": paper_name, "size": f"{max(1, round(entry['bytes'] / 1024))} KB"})})
+            label = fill(strings.pdf_link, {"paper": paper_name, "size": f"{max(1, round(entry['bytes'] / 1024))} KB"})
+            kind = entry.get("variant", "standard")
+            if kind != "standard":
+                label += f" · {getattr(strings, kind.replace('-', '_'))}"
+            variant["pdfs"].append({"href": Path(entry["pdf"]).name, "label": label})
         for handout in handouts.values():
             handout["variants"] = list(handout["variants"].values())
         others = [{"code": other, "name": language_name(other), "href": f"../{other}/index.html"}

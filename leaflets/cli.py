@@ -17,7 +17,7 @@ from .errors import LeafletError
 from .leaflet import PatientDetails
 from .output import STDOUT, write_atomically
 from .pipeline import DEFAULT_HANDOUT, LeafletRequest, build_pdf, open_brand, open_library
-from .render.pdf import PAPER_SIZES
+from .render.pdf import PAPER_SIZES, PrintOptions
 
 COMMANDS = ("build", "batch", "list", "check", "schemas", "serve", "translations")
 
@@ -64,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--lang", help="language code (default: the handout's own language)")
     build.add_argument("--paper", default="a4", type=str.lower, choices=sorted(PAPER_SIZES),
                        help="paper size (default: a4)")
+    build.add_argument("--large-print", action="store_true",
+                       help="body text 16 pt, headings larger, more space: the same content on more pages")
+    build.add_argument("--high-contrast", action="store_true",
+                       help="black on white; brand colours only where they keep a 7:1 contrast")
     build.add_argument("-o", "--output", metavar="FILE.pdf",
                        help="where to write the PDF, or - for standard output "
                             "(default: out/<handout>-<profiles>-<lang>-<paper>.pdf)")
@@ -86,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--lang", action="append", default=[], metavar="CODE", help="only these languages (repeat)")
     batch.add_argument("--paper", action="append", default=[], type=str.lower, choices=sorted(PAPER_SIZES),
                        help="only these paper sizes (repeat)")
+    batch.add_argument("--variant", action="append", default=[], choices=("standard", "large-print", "high-contrast"),
+                       help="print variants to build (repeat; default: standard)")
     batch.add_argument("-o", "--output", required=True, type=Path, metavar="DIR", help="folder for the site")
     batch.add_argument("--jobs", type=_positive, metavar="N", help="processes to use (default: all cores)")
     batch.add_argument("--force", action="store_true", help="rebuild everything, changed or not")
@@ -175,7 +181,8 @@ def _patient(args: argparse.Namespace) -> PatientDetails:
 
 def _build(args: argparse.Namespace) -> int:
     request = LeafletRequest(args.handout, tuple(args.profile), args.lang, args.paper, _patient(args),
-                             allow_overdue=args.allow_overdue, fallback_english=args.fallback_english)
+                             allow_overdue=args.allow_overdue, fallback_english=args.fallback_english,
+                             print_options=PrintOptions(args.large_print, args.high_contrast))
     library = open_library(args.content)
     loaded = library.load(request.handout)
     clinic = open_brand(args.brand)
@@ -189,7 +196,9 @@ def _build(args: argparse.Namespace) -> int:
 
 def _default_output(request: LeafletRequest, source_language: str) -> str:
     profiles = "+".join(sorted(request.profiles)) or "default"
-    return os.path.join("out", f"{request.handout}-{profiles}-{request.language or source_language}-{request.paper}.pdf")
+    variant = request.print_options.suffix
+    return os.path.join("out", f"{request.handout}-{profiles}-{request.language or source_language}-{request.paper}"
+                               f"{variant}.pdf")
 
 
 def _positive(text: str) -> int:
@@ -203,7 +212,7 @@ def _batch(args: argparse.Namespace) -> int:
     summary = run_batch(args.output, content=args.content, brand=args.brand, handouts=args.handout,
                         profiles=args.profile, languages=args.lang, papers=args.paper, jobs=args.jobs,
                         force=args.force, allow_overdue=args.allow_overdue,
-                        fallback_english=args.fallback_english)
+                        fallback_english=args.fallback_english, variants=args.variant or None)
     print(f"built {summary.built}, skipped {summary.skipped}, failed {len(summary.failed)} "
           f"in {summary.seconds:.1f} s; site: {Path(args.output) / 'index.html'}")
     for stem, reason in summary.failed:

@@ -225,6 +225,7 @@ class DeskStrings(Located):
     profiles_hint: Text
     language: Text
     paper: Text
+    print_options: Text = Field(description="Heading of the large print and high contrast choices.")
     details: Text
     details_hint: Text = Field(description="Under the details heading: they are printed, never stored.")
     limit: Text = Field(description="Under a field; {{ limit }} is its length limit.")
@@ -277,6 +278,8 @@ class UiStrings(Located):
     paper_letter: Text
     back_to_list: Text
     other_languages: Text
+    large_print: Text = Field(description="A leaflet printed large (16 pt body text).")
+    high_contrast: Text = Field(description="A leaflet printed black on white.")
     desk: DeskStrings
 
 

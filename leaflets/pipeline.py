@@ -15,7 +15,7 @@ from .content import Library, LoadedHandout, load_strings
 from .errors import LeafletError
 from .leaflet import Leaflet, PatientDetails
 from .paths import default_brand_file, default_content_dir, strings_dir
-from .render.pdf import PAPER_SIZES, RenderedPdf, render_pdf
+from .render.pdf import PAPER_SIZES, PrintOptions, RenderedPdf, render_pdf
 from .resolve import resolve
 
 DEFAULT_HANDOUT = "dvt-walking"
@@ -30,6 +30,7 @@ class LeafletRequest:
     patient: PatientDetails = field(default_factory=PatientDetails)
     allow_overdue: bool = False          # True: no "review overdue" notice on content past its review date
     fallback_english: bool = False       # True: untranslated texts print in English, with a notice
+    print_options: PrintOptions = field(default_factory=PrintOptions)   # large print, high contrast
 
 
 def open_library(content: Path | None = None) -> Library:
@@ -50,4 +51,4 @@ def resolve_request(loaded: LoadedHandout, request: LeafletRequest, clinic: Clin
 
 
 def build_pdf(loaded: LoadedHandout, request: LeafletRequest, clinic: ClinicBrand) -> RenderedPdf:
-    return render_pdf(resolve_request(loaded, request, clinic), request.paper)
+    return render_pdf(resolve_request(loaded, request, clinic), request.paper, request.print_options)

@@ -151,3 +151,85 @@ def test_a_paragraph_split_across_pages_stays_one_element(tmp_path, content_copy
                     walk(kid)
         walk(document.Root.StructTreeRoot.K[0])
     assert split == ["/P"], "the long paragraph continues on the next page, in the same P element"
+
+
+# --- large print and high contrast ---------------------------------------------------------------
+
+def text_runs(pdf: Path) -> list[tuple[float, tuple[float, ...], bool]]:
+    """(font size, fill colour, inside tagged content) of every text-showing operator, via pikepdf."""
+    runs = []
+    with pikepdf.open(pdf) as document:
+        for page in document.pages:
+            size, colour, stack = 0.0, (0.0, 0.0, 0.0), []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                if op == "Tf":
+                    size = float(operands[1])
+                elif op == "rg":
+                    colour = tuple(round(float(v), 3) for v in operands)
+                elif op == "g":
+                    colour = (round(float(operands[0]), 3),) * 3
+                elif op in ("BDC", "BMC"):
+                    props = operands[1] if op == "BDC" else None
+                    stack.append(isinstance(props, pikepdf.Dictionary) and "/MCID" in props)
+                elif op == "EMC" and stack:
+                    stack.pop()
+                elif op in ("Tj", "TJ") and any(stack):
+                    runs.append((size, colour, True))
+    return runs
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "zh-Hans"])
+def test_large_print_is_at_least_16_point_with_larger_headings_and_the_same_content(tmp_path, language):
+    standard = build(tmp_path, "--lang", language, "--profile", "femoral")
+    large = build(tmp_path, "--lang", language, "--profile", "femoral", "--large-print")
+    sizes = [size for size, _, tagged in text_runs(large) if tagged]
+    assert min(sizes) >= 16, f"smallest text {min(sizes)} pt"
+    headings = {role: text for role, text in structure(large) if role in ("H1", "H2")}
+    assert headings and max(sizes) >= 26
+    assert squash(structure(large)) == squash(structure(standard))
+    assert int(pdfinfo(large)["Pages"]) > int(pdfinfo(standard)["Pages"])
+
+
+def _contrast(rgb: tuple[float, ...]) -> float:
+    from leaflets.colour import contrast
+    return contrast("#%02X%02X%02X" % tuple(round(c * 255) for c in rgb), "#FFFFFF")
+
+
+def test_high_contrast_text_keeps_7_to_1_and_drops_tinted_backgrounds(tmp_path):
+    pdf = build(tmp_path, "--high-contrast", "--profile", "femoral", "--patient-name", "Sam Example")
+    colours = {colour for _, colour, tagged in text_runs(pdf) if tagged}
+    on_white = [c for c in colours if c != (1.0, 1.0, 1.0)]
+    assert on_white and all(_contrast(c) >= 7 for c in on_white), sorted((c, round(_contrast(c), 1)) for c in colours)
+    standard_colours = {colour for _, colour, tagged in text_runs(build(tmp_path, "--profile", "femoral")) if tagged}
+    assert any(_contrast(c) < 7 for c in standard_colours), "the standard leaflet uses the brand blue (6.9:1)"
+    # no light tint is left behind text: every large filled area is white or dark
+    page = subprocess.run(["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-png", "-singlefile", str(pdf),
+                           str(tmp_path / "hc")], check=True)
+    from PIL import Image
+    image = Image.open(tmp_path / "hc.png").convert("RGB")
+    tints = sum(1 for r, g, b in image.get_flattened_data() if (r, g, b) == (0xE8, 0xF0, 0xF8))
+    assert tints == 0, "the accent tint (#E8F0F8) is not used in high contrast"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("variant", ["--large-print", "--high-contrast"])
+def test_every_language_and_variant_passes_the_pdfua_checker(tmp_path, language, variant):
+    pdf = build(tmp_path, "--lang", language, variant, "--profile", "calf")
+    result = pdfua(pdf)
+    assert result.returncode == 0 and "PASS (no findings)" in result.stdout, result.stdout
+    assert pdfinfo(pdf)["Tagged"] == "yes"
+
+
+def test_large_print_and_high_contrast_in_the_batch_matrix(tmp_path):
+    import json
+    site = tmp_path / "site"
+    result = run_generate("batch", "-o", str(site), "--lang", "en", "--profile", "calf", "--paper", "a4",
+                          "--variant", "standard", "--variant", "large-print", "--variant", "high-contrast")
+    assert result.returncode == 0, result.stderr
+    entries = json.loads((site / "manifest.json").read_text())["leaflets"]
+    assert {(e["pdf"], e["variant"]) for e in entries} == {
+        ("en/dvt-walking-calf-a4.pdf", "standard"), ("en/dvt-walking-calf-a4-large.pdf", "large-print"),
+        ("en/dvt-walking-calf-a4-contrast.pdf", "high-contrast")}
+    page = (site / "en" / "index.html").read_text()
+    assert "Large print" in page and "High contrast" in page

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from leaflets.quality.contrast import contrast
+from leaflets.colour import contrast
 from leaflets.quality.findings import RULES
 from leaflets.quality.readability import formula_for
 from leaflets.schemas import FORMATS, schema_text
@@ -39,7 +39,7 @@ def test_the_shipped_content_passes(cli):
     assert report["counts"]["error"] == 0, report["findings"]
     assert "Flesch-Kincaid" in report["summary"]["reading level"]
     assert re.search(r"\d+ of 8 pages at most", report["summary"]["page budget"])
-    assert "64 variants built" in report["summary"]["page budget"]  # 4 profiles x 8 languages x 2 papers
+    assert "128 variants built" in report["summary"]["page budget"]  # 4 profiles x 8 languages x 2 papers x 2 sizes
     for formula in ("Flesch-Kincaid", "Fernandez-Huerta", "Kandel-Moles"):
         assert formula in report["summary"]["reading level"]
 
@@ -237,8 +237,11 @@ def test_layout_over_the_page_budget(cli, content_copy):
     edit(content_copy / HANDOUT, "max_pages: 8", "max_pages: 3")
     code, report = check(cli, "--content", str(content_copy))
     errors = findings(report, "layout", "error")
-    assert code == 1 and len(errors) == 8  # 4 profiles x 1 language x 2 papers
-    assert all("over the budget of 3" in f["message"] and f["key"] == "max_pages" for f in errors)
+    standard = [f for f in errors if "large print" not in f["message"]]
+    large = [f for f in errors if "large print" in f["message"]]
+    assert code == 1 and len(standard) == 8  # 4 profiles x 1 language x 2 papers
+    assert all("over the budget of 3" in f["message"] and f["key"] == "max_pages" for f in standard)
+    assert len(large) == 8 and all("over the budget of 6" in f["message"] for f in large)  # twice as many pages
     assert "of 3 pages at most" in report["summary"]["page budget"]
 
 

@@ -413,3 +413,13 @@ def test_a_leaflet_in_another_language_from_the_desk(client):
     text = pdf_text(response.data)
     assert "Coágulo en la pantorrilla" in text and "Ana Pérez" in text
     assert response.headers["Content-Disposition"] == 'inline; filename="dvt-walking-calf-es-a4.pdf"'
+
+
+def test_large_print_and_high_contrast_from_the_desk(client):
+    page = client.get("/").text
+    assert 'name="large_print"' in page and "<label for=\"large_print\">Large print</label>" in page
+    standard = submit(client, profile="calf")
+    large = submit(client, profile="calf", large_print="yes", high_contrast="yes")
+    assert large.headers["Content-Disposition"] == 'inline; filename="dvt-walking-calf-en-a4-large-contrast.pdf"'
+    from pypdf import PdfReader
+    assert len(PdfReader(io.BytesIO(large.data)).pages) > len(PdfReader(io.BytesIO(standard.data)).pages)

@@ -29,7 +29,7 @@ from ..model import UiStrings
 from ..paths import data_dir, strings_dir
 from ..pipeline import LeafletRequest, open_brand, open_library
 from ..render.html import language_name, logo_data_uri, site_assets
-from ..render.pdf import PAPER_SIZES
+from ..render.pdf import PAPER_SIZES, PrintOptions
 from ..resolve import date_locale
 from ..substitute import fill
 from .security import COOKIE, FORM_LIFETIME, FORM_POLICY, HEADERS, SITE_POLICY, Csrf
@@ -122,7 +122,8 @@ def _routes(app: Flask, desk: Desk) -> None:
         pdf = desk.pool.render(leaflet_request)
         disposition = "attachment" if request.form.get("action") == "download" else "inline"
         profiles = "+".join(leaflet_request.profiles) or loaded.profiles.default
-        filename = f"{loaded.id}-{profiles}-{leaflet_request.language}-{leaflet_request.paper}.pdf"
+        filename = (f"{loaded.id}-{profiles}-{leaflet_request.language}-{leaflet_request.paper}"
+                    f"{leaflet_request.print_options.suffix}.pdf")
         return Response(pdf.data, mimetype="application/pdf",
                         headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
 
@@ -185,8 +186,9 @@ def _read_form(desk: Desk, loaded: LoadedHandout, words: UiStrings) -> tuple[Lea
         label = getattr(words, PATIENT_LABELS[field])
         errors[field] = (fill(labels.too_long, {"field": label, "limit": patient.LIMITS[field]}) if "limit" in problem
                          else fill(labels.control_characters, {"field": label}))
+    options = PrintOptions(large_print=form.get("large_print") == "yes", high_contrast=form.get("high_contrast") == "yes")
     ordered = tuple(p.id for p in loaded.profiles.profiles if p.id in profiles)
-    return LeafletRequest(loaded.id, ordered, language, paper, details), errors
+    return LeafletRequest(loaded.id, ordered, language, paper, details, print_options=options), errors
 
 
 def _form_page(desk: Desk, loaded: LoadedHandout, values: Any, errors: dict[str, str], status: int) -> Response:
@@ -202,7 +204,9 @@ def _form_page(desk: Desk, loaded: LoadedHandout, values: Any, errors: dict[str,
         papers=[("a4", words.paper_a4), ("letter", words.paper_letter)],
         fields=[(field, getattr(words, PATIENT_LABELS[field]), limit) for field, limit in patient.LIMITS.items()],
         chosen={"profile": values.getlist("profile") if values else [], "language": values.get("language", wanted)
-                if values else wanted, "paper": values.get("paper", paper) if values else paper},
+                if values else wanted, "paper": values.get("paper", paper) if values else paper,
+                "large_print": bool(values and values.get("large_print")),
+                "high_contrast": bool(values and values.get("high_contrast"))},
         values=values or {}, errors=errors, csrf_token=desk.csrf.token_for(csrf_value), limit_text=_limit_text(words),
         overdue=fill(words.desk.overdue_notice, {"review_by": format_date(loaded.handout.review_by, "long",
                                                                          locale=date_locale(words.language, desk.clinic.brand.country))})

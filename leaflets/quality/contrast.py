@@ -1,11 +1,11 @@
 """Brand colours against WCAG 2.1 contrast: text on the header band, headings, tinted boxes.
 
-The formula is WCAG's own (relative luminance, ratio (L1 + 0.05) / (L2 + 0.05)):
-a few lines, so written here rather than taken from a package.
+The formula is in leaflets/colour.py.
 """
 
 from __future__ import annotations
 
+from ..colour import contrast
 from ..model import Brand
 from ..validation import where_of
 from .findings import Finding
@@ -14,17 +14,6 @@ BODY_TEXT = "#1A1A1A"     # leaflet body text (render/pdf.py INK)
 WHITE = "#FFFFFF"
 NORMAL_TEXT = 4.5         # WCAG 2.1 AA, SC 1.4.3
 LARGE_TEXT = 3.0          # 14 pt bold or 18 pt and larger
-
-
-def luminance(colour: str) -> float:
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: str, b: str) -> float:
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def check_colours(brand: Brand) -> list[Finding]:

@@ -9,9 +9,12 @@ from ..content import LoadedHandout
 from ..errors import LeafletError
 from ..leaflet import Leaflet
 from ..pipeline import LeafletRequest, resolve_request
-from ..render.pdf import PAPER_SIZES, render_pdf
+from ..render.pdf import PAPER_SIZES, PrintOptions, render_pdf
 from ..validation import where_of
 from .findings import Finding
+
+
+LARGE_PRINT_BUDGET = 2  # large print may take twice the handout's max_pages
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,14 @@ class Fit:
     language: str
     paper: str
     pages: int
+    large_print: bool = False
+
+    def budget(self, max_pages: int) -> int:
+        return max_pages * (LARGE_PRINT_BUDGET if self.large_print else 1)
+
+    @property
+    def label(self) -> str:
+        return f"{self.paper}{', large print' if self.large_print else ''}"
 
 
 def build_every_variant(loaded: LoadedHandout, clinic: ClinicBrand,
@@ -32,7 +43,8 @@ def build_every_variant(loaded: LoadedHandout, clinic: ClinicBrand,
             try:
                 leaflet = resolve_request(loaded, request, clinic)
                 leaflets.append(leaflet)
-                fits += [Fit(profile.id, language, paper, render_pdf(leaflet, paper).pages) for paper in PAPER_SIZES]
+                fits += [Fit(profile.id, language, paper, render_pdf(leaflet, paper, PrintOptions(large)).pages, large)
+                         for paper in PAPER_SIZES for large in (False, True)]
             except LeafletError as exc:
                 findings += [Finding.of("layout", "error", f"the '{profile.id}' leaflet in '{language}' cannot be "
                                         f"built: {e.message}", e.where, e.hint)
@@ -43,15 +55,22 @@ def build_every_variant(loaded: LoadedHandout, clinic: ClinicBrand,
 def check_budget(loaded: LoadedHandout, fits: list[Fit]) -> list[Finding]:
     budget = loaded.handout.max_pages
     return [Finding.of(
-        "layout", "error", f"the '{fit.profile}' leaflet in '{fit.language}' on {fit.paper} paper takes "
-        f"{fit.pages} pages, over the budget of {budget}", where_of(loaded.handout, "max_pages"),
+        "layout", "error", f"the '{fit.profile}' leaflet in '{fit.language}' on {fit.label} paper takes "
+        f"{fit.pages} pages, over the budget of {fit.budget(budget)}", where_of(loaded.handout, "max_pages"),
         "shorten the content (or the profile's additions), or raise max_pages if the clinic agrees")
-        for fit in fits if fit.pages > budget]
+        for fit in fits if fit.pages > fit.budget(budget)]
 
 
 def worst_case(loaded: LoadedHandout, fits: list[Fit]) -> str:
     if not fits:
         return f"{loaded.id}: not built"
-    worst = max(fits, key=lambda f: f.pages)
-    return (f"{loaded.id}: {worst.pages} of {loaded.handout.max_pages} pages at most "
-            f"({worst.profile}, {worst.language}, {worst.paper}); {len(fits)} variants built")
+    standard = [f for f in fits if not f.large_print] or fits
+    large = [f for f in fits if f.large_print]
+    worst = max(standard, key=lambda f: f.pages)
+    text = (f"{loaded.id}: {worst.pages} of {loaded.handout.max_pages} pages at most "
+            f"({worst.profile}, {worst.language}, {worst.paper})")
+    if large:
+        big = max(large, key=lambda f: f.pages)
+        text += (f"; large print {big.pages} of {big.budget(loaded.handout.max_pages)} "
+                 f"({big.profile}, {big.language}, {big.paper})")
+    return f"{text}; {len(fits)} variants built"

@@ -21,6 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame,
                                 NextPageTemplate, PageTemplate, Spacer)
 from reportlab.platypus import Paragraph as RLParagraph
@@ -29,6 +30,7 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
 
 from .. import __version__
+from ..colour import BLACK, WHITE, contrast, keep_if_contrast
 from ..fonts import BIDI_CONTROLS, FontSet, check_coverage, draws, face_for, font_file_of, fonts_for
 from ..leaflet import (BulletList, Checklist, Entry, Faq, Leaflet, LeafletSection, Paragraph, References, Table,
                        texts)
@@ -40,6 +42,19 @@ from .tagging import Element, Tagger
 # Chinese line breaking: ReportLab's table of characters that may not start a line is the Japanese
 # one; Chinese also never starts a line with these full-width marks (W3C clreq, GB/T 15834).
 _paragraph_module.ALL_CANNOT_START += "\uff0c\uff1a\uff1b\uff1f\uff01\u201d\u2019\u300b\u3009\u2026\u2014"
+
+# ReportLab 5.1 reads the last operator of a text object before raising a shaped glyph (an Arabic
+# mark with a vertical offset), and fails when the text object has none yet; an empty one is harmless.
+_set_rise = PDFTextObject.setRise
+
+
+def _safe_set_rise(self, rise):
+    if not self._code:
+        self._code.append("")
+    _set_rise(self, rise)
+
+
+PDFTextObject.setRise = _safe_set_rise
 
 PAPER_SIZES = {"a4": A4, "letter": LETTER}
 MARGIN = 18 * mm
@@ -59,17 +74,36 @@ TONES = {
 
 
 @dataclass(frozen=True)
+class PrintOptions:
+    """How a leaflet is printed for readers with low vision: the content is always the same."""
+
+    large_print: bool = False     # body 16 pt, headings larger, more space
+    high_contrast: bool = False   # black on white; brand colours only where they keep 7:1
+
+    @property
+    def scale(self) -> float:
+        return LARGE_BODY / BODY if self.large_print else 1.0
+
+    @property
+    def suffix(self) -> str:
+        return "".join(("-large" if self.large_print else "", "-contrast" if self.high_contrast else ""))
+
+
+BODY, LARGE_BODY = 11.5, 16.0   # points
+
+
+@dataclass(frozen=True)
 class RenderedPdf:
     data: bytes
     pages: int
 
 
-def render_pdf(leaflet: Leaflet, paper: str = "a4") -> RenderedPdf:
+def render_pdf(leaflet: Leaflet, paper: str = "a4", options: PrintOptions = PrintOptions()) -> RenderedPdf:
     """The leaflet as PDF bytes and its page count; nothing is written to disk here."""
     buffer = io.BytesIO()
     fonts = fonts_for(leaflet.language)
     check_coverage(texts(leaflet), fonts)
-    layout = _Layout(leaflet, PAPER_SIZES[paper], fonts)
+    layout = _Layout(leaflet, PAPER_SIZES[paper], fonts, options)
     pages = layout.build(buffer)
     return RenderedPdf(layout.tagger.finish(buffer.getvalue(), leaflet.title), pages)
 
@@ -92,15 +126,32 @@ class _Styles:
     reference: ParagraphStyle
 
 
-def _styles(fonts: FontSet, primary: colors.Color, on_primary: colors.Color) -> _Styles:
-    body = ParagraphStyle("body", fontName=fonts.regular, fontSize=11.5, leading=15.2, textColor=INK,
+def _styles(fonts: FontSet, primary: colors.Color, on_primary: colors.Color, ink=None, muted=None,
+            scale: float = 1.0) -> _Styles:
+    """The paragraph styles; scale > 1 for large print (every size, space and indent grows)."""
+    ink, muted = ink or INK, muted or MUTED
+    body = ParagraphStyle("body", fontName=fonts.regular, fontSize=11.5, leading=15.2, textColor=ink,
                           spaceAfter=4, alignment=TA_RIGHT if fonts.rtl else TA_LEFT,
                           wordWrap="RTL" if fonts.rtl else ("CJK" if fonts.cjk else None),
                           shaping=1 if fonts.shaping else 0)
+    styles = _latin_styles(body, fonts, primary, on_primary, muted)
+    if scale != 1.0:
+        styles = _Styles(**{name: _scaled(style, scale) for name, style in vars(styles).items()})
     if fonts.rtl:  # indents are measured from the start of the line, which is on the right
-        styles = _latin_styles(body, fonts, primary, on_primary)
         return _Styles(**{name: _mirrored(style) for name, style in vars(styles).items()})
-    return _latin_styles(body, fonts, primary, on_primary)
+    return styles
+
+
+def _scaled(style: ParagraphStyle, scale: float) -> ParagraphStyle:
+    """Large print: everything grows, and no text is smaller than the 16 pt body."""
+    scaled = ParagraphStyle(style.name + "-large", parent=style)
+    for name in ("fontSize", "leading", "spaceAfter", "spaceBefore", "leftIndent", "rightIndent", "bulletIndent",
+                 "bulletFontSize"):
+        setattr(scaled, name, getattr(style, name) * scale)
+    scaled.fontSize = max(scaled.fontSize, LARGE_BODY)
+    scaled.bulletFontSize = max(scaled.bulletFontSize, LARGE_BODY)
+    scaled.leading = max(scaled.leading, scaled.fontSize * 1.35)  # a little more air between lines
+    return scaled
 
 
 def _mirrored(style: ParagraphStyle) -> ParagraphStyle:
@@ -109,7 +160,8 @@ def _mirrored(style: ParagraphStyle) -> ParagraphStyle:
     return mirrored
 
 
-def _latin_styles(body: ParagraphStyle, fonts: FontSet, primary: colors.Color, on_primary: colors.Color) -> _Styles:
+def _latin_styles(body: ParagraphStyle, fonts: FontSet, primary: colors.Color, on_primary: colors.Color,
+                  muted: colors.Color) -> _Styles:
     marks = f"{face_for(BULLET, fonts) or fonts.regular}-Bold"  # bullets and numbers may need a fallback face
     return _Styles(
         title=ParagraphStyle("title", parent=body, fontName=fonts.bold, fontSize=23, leading=28,
@@ -130,7 +182,7 @@ def _latin_styles(body: ParagraphStyle, fonts: FontSet, primary: colors.Color, o
         cell=ParagraphStyle("cell", parent=body, fontSize=11, leading=14.5, spaceAfter=0),
         header_cell=ParagraphStyle("header_cell", parent=body, fontName=fonts.bold, fontSize=11, leading=14.5,
                                    textColor=on_primary, spaceAfter=0),
-        small=ParagraphStyle("small", parent=body, fontSize=9, leading=12, textColor=MUTED, spaceAfter=4),
+        small=ParagraphStyle("small", parent=body, fontSize=9, leading=12, textColor=muted, spaceAfter=4),
         reference=ParagraphStyle("reference", parent=body, fontSize=10, leading=13, spaceAfter=3,
                                  leftIndent=18, bulletIndent=0, bulletFontName=marks, bulletFontSize=10),
     )
@@ -199,6 +251,8 @@ class _SpokenParagraph(RLParagraph):
     _marked = False           # drawn once already: a repeated table header is an artifact
 
     def split(self, available_width, available_height):
+        if not getattr(self, "allowSplitting", 1):
+            return []  # moved whole to the next page
         parts = super().split(available_width, available_height)
         if len(parts) == 2:
             for part in parts:
@@ -303,14 +357,33 @@ class _TaggedTable(RLTable):
 class _Layout:
     """One build of one leaflet: page templates, story and page decorations."""
 
-    def __init__(self, leaflet: Leaflet, pagesize: tuple[float, float], fonts: FontSet):
+    def __init__(self, leaflet: Leaflet, pagesize: tuple[float, float], fonts: FontSet,
+                 options: PrintOptions = PrintOptions()):
         self.leaflet = leaflet
         self.pagesize = pagesize
         self.fonts = fonts
-        self.primary = colors.HexColor(leaflet.look.primary)
-        self.accent = colors.HexColor(leaflet.look.accent)
-        self.on_primary = colors.HexColor(leaflet.look.text_on_primary)
-        self.styles = _styles(fonts, self.primary, self.on_primary)
+        self.options = options
+        self.k = options.scale
+        self.first_band, self.later_band, self.footer = FIRST_BAND * self.k, LATER_BAND * self.k, FOOTER * self.k
+        look = leaflet.look
+        if options.high_contrast:
+            # Black on white. The brand colour stays where it keeps 7:1 (WCAG AAA): on white for
+            # headings, and behind the band's text; tinted backgrounds become white.
+            primary = keep_if_contrast(look.primary, WHITE, 7.0, BLACK)
+            on_primary = keep_if_contrast(look.text_on_primary, primary, 7.0,
+                                          WHITE if contrast(WHITE, primary) >= contrast(BLACK, primary) else BLACK)
+            self.primary, self.on_primary = colors.HexColor(primary), colors.HexColor(on_primary)
+            self.accent = colors.white
+            self.ink = self.muted = colors.black
+            self.tones = {tone: ("#FFFFFF", keep_if_contrast(border, WHITE, 7.0, BLACK),
+                                 keep_if_contrast(title, WHITE, 7.0, BLACK), weight * 1.5)
+                          for tone, (_, border, title, weight) in TONES.items()}
+        else:
+            self.primary = colors.HexColor(look.primary)
+            self.accent = colors.HexColor(look.accent)
+            self.on_primary = colors.HexColor(look.text_on_primary)
+            self.ink, self.muted, self.tones = INK, MUTED, TONES
+        self.styles = _styles(fonts, self.primary, self.on_primary, self.ink, self.muted, self.k)
         self.width = pagesize[0] - 2 * MARGIN
         self.tagger = Tagger(leaflet.language)
         self.logo_tag: Element | None = None
@@ -337,6 +410,8 @@ class _Layout:
         label_tag = item.child("Lbl")
         paragraph = self._para(text, style, item.child("LBody"), markup=markup, cls=cls)
         paragraph.label, paragraph.label_tag, paragraph.label_colour = label, label_tag, self.primary
+        if cls is _TickedParagraph:
+            paragraph.box = _TickedParagraph.box * self.k
         return paragraph
 
     def _entry(self, entry: Entry) -> str:
@@ -352,17 +427,17 @@ class _Layout:
         """Lay out and write the PDF; return the number of pages."""
         leaflet = self.leaflet
         page_w, page_h = self.pagesize
-        first = Frame(MARGIN, FOOTER, self.width, page_h - FOOTER - FIRST_BAND - 8 * mm, id="first",
+        first = Frame(MARGIN, self.footer, self.width, page_h - self.footer - self.first_band - 8 * mm, id="first",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        later = Frame(MARGIN, FOOTER, self.width, page_h - FOOTER - LATER_BAND - 6 * mm, id="later",
+        later = Frame(MARGIN, self.footer, self.width, page_h - self.footer - self.later_band - 6 * mm, id="later",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         doc = BaseDocTemplate(
             buffer, pagesize=self.pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-            bottomMargin=FOOTER, title=leaflet.title, author=leaflet.author, subject=leaflet.subtitle,
+            bottomMargin=self.footer, title=leaflet.title, author=leaflet.author, subject=leaflet.subtitle,
             creator=f"leaflets {__version__}", producer=f"leaflets {__version__} (ReportLab)",
             keywords=[leaflet.handout_id, *leaflet.profiles, leaflet.language],
             lang=leaflet.language, displayDocTitle=1, invariant=1, pageCompression=1,
-            initialFontName=self.fonts.regular, initialFontSize=11.5,
+            initialFontName=self.fonts.regular, initialFontSize=11.5 * self.k,
         )
         doc.addPageTemplates([
             PageTemplate("first", [first], onPage=self._first_page),
@@ -406,21 +481,21 @@ class _Layout:
             self._watermark(canv)
             canv.saveState()
             canv.setFillColor(self.primary)
-            canv.rect(0, page_h - FIRST_BAND, page_w, FIRST_BAND, stroke=0, fill=1)
+            canv.rect(0, page_h - self.first_band, page_w, self.first_band, stroke=0, fill=1)
             canv.restoreState()
         if logo is not None:
-            logo_w = self._logo_width(42 * mm, FIRST_BAND - 10 * mm)
+            logo_w = self._logo_width(42 * mm, self.first_band - 10 * mm)
             logo_x = page_w - MARGIN - logo_w if self.fonts.rtl else MARGIN  # the logo leads the band
             with self.tagger.mark(canv, self.logo_tag):
-                self._draw_logo(canv, logo_x, page_h - FIRST_BAND + 5 * mm, 42 * mm, FIRST_BAND - 10 * mm)
+                self._draw_logo(canv, logo_x, page_h - self.first_band + 5 * mm, 42 * mm, self.first_band - 10 * mm)
             text_w -= logo_w + 6 * mm
             text_x = MARGIN if self.fonts.rtl else MARGIN + logo_w + 6 * mm
         with self.tagger.artifact(canv):
-            self._line(canv, self.leaflet.look.clinic_name, text_x, page_h - FIRST_BAND / 2 + 1.5 * mm, text_w,
-                       self.fonts.bold, 16, self.on_primary)
+            self._line(canv, self.leaflet.look.clinic_name, text_x, page_h - self.first_band / 2 + 1.5 * mm * self.k, text_w,
+                       self.fonts.bold, 16 * self.k, self.on_primary)
             if self.leaflet.look.department:
-                self._line(canv, self.leaflet.look.department, text_x, page_h - FIRST_BAND / 2 - 5 * mm, text_w,
-                           self.fonts.regular, 11.5, self.on_primary)
+                self._line(canv, self.leaflet.look.department, text_x, page_h - self.first_band / 2 - 5 * mm * self.k, text_w,
+                           self.fonts.regular, 11.5 * self.k, self.on_primary)
             self._footer(canv)
 
     def _later_page(self, canv: Canvas, doc) -> None:
@@ -432,12 +507,12 @@ class _Layout:
         page_w, page_h = self.pagesize
         canv.saveState()
         canv.setFillColor(self.primary)
-        canv.rect(0, page_h - LATER_BAND + 3 * mm, page_w, LATER_BAND - 3 * mm, stroke=0, fill=1)
+        canv.rect(0, page_h - self.later_band + 3 * mm, page_w, self.later_band - 3 * mm, stroke=0, fill=1)
         half = self.width / 2
         start, end = (MARGIN + half, MARGIN) if self.fonts.rtl else (MARGIN, MARGIN + half)
-        self._line(canv, self.leaflet.look.clinic_name, start, page_h - LATER_BAND + 6 * mm, half,
-                   self.fonts.bold, 10, self.on_primary)
-        self._line(canv, self.leaflet.title, end, page_h - LATER_BAND + 6 * mm, half, self.fonts.regular, 10,
+        self._line(canv, self.leaflet.look.clinic_name, start, page_h - self.later_band + 6 * mm * self.k, half,
+                   self.fonts.bold, 10 * self.k, self.on_primary)
+        self._line(canv, self.leaflet.title, end, page_h - self.later_band + 6 * mm * self.k, half, self.fonts.regular, 10 * self.k,
                    self.on_primary, at_end=True)
         canv.restoreState()
         self._footer(canv)
@@ -447,16 +522,16 @@ class _Layout:
         canv.saveState()
         canv.setStrokeColor(self.primary)
         canv.setLineWidth(0.8)
-        canv.line(MARGIN, FOOTER - 5 * mm, page_w - MARGIN, FOOTER - 5 * mm)
+        canv.line(MARGIN, self.footer - 5 * mm * self.k, page_w - MARGIN, self.footer - 5 * mm * self.k)
         start = MARGIN + 0.25 * self.width if self.fonts.rtl else MARGIN
-        self._line(canv, self.leaflet.footer, start, FOOTER - 9.5 * mm, 0.75 * self.width, self.fonts.regular, 9, MUTED)
+        self._line(canv, self.leaflet.footer, start, self.footer - 9.5 * mm * self.k, 0.75 * self.width, self.fonts.regular, 9 * self.k, self.muted)
         canv.restoreState()
 
     def _page_number(self, canv: Canvas, total: int) -> None:
         label = fill(self.leaflet.page_of, {"page": canv.getPageNumber(), "pages": total})
         end = MARGIN if self.fonts.rtl else MARGIN + 0.75 * self.width
         with self.tagger.artifact(canv, "Pagination"):
-            self._line(canv, label, end, FOOTER - 9.5 * mm, 0.25 * self.width, self.fonts.bold, 9, MUTED, at_end=True)
+            self._line(canv, label, end, self.footer - 9.5 * mm * self.k, 0.25 * self.width, self.fonts.bold, 9 * self.k, self.muted, at_end=True)
 
     def _line(self, canv: Canvas, text: str, x: float, baseline: float, width: float, font: str, size: float,
               colour, at_end: bool = False) -> None:
@@ -551,7 +626,7 @@ class _Layout:
         # The watermark is a picture; the draft status is also said once in words.
         for notice, tone in ((leaflet.watermark, "emergency"), *((n, "warning") for n in leaflet.notices)):
             if notice:
-                background, border, _, weight = TONES[tone]
+                background, border, _, weight = self.tones[tone]
                 box = self._box([self._para(notice, s.written_for, root.child("P"))], colors.HexColor(background),
                                 colors.HexColor(border), weight, padding=3 * mm)
                 story += [Spacer(0, 1 * mm), box, Spacer(0, 2 * mm)]
@@ -608,9 +683,10 @@ class _Layout:
             if section.tone == "info":
                 return [gap, mark, self._box(content, self.accent, self.primary, 1.0), *note()]
             return [gap, mark, *content, *note()]
-        background, border, title_colour, weight = TONES[section.tone]
+        background, border, title_colour, weight = self.tones[section.tone]
         heading = ParagraphStyle("callout_heading", parent=s.heading, textColor=colors.HexColor(title_colour),
-                                 spaceBefore=0, fontSize=17 if section.tone == "emergency" else 15.5)
+                                 spaceBefore=0, fontSize=(17 if section.tone == "emergency" else 15.5) * self.k,
+                                 leading=(22 if section.tone == "emergency" else 20) * self.k)
         content = [self._para(section.title, heading, heading_tag)]
         for block in section.blocks:
             content += self._block(block, self.width - 14 * mm, tag)
@@ -646,7 +722,13 @@ class _Layout:
             # Sources are cited as published, mostly in English, whatever the leaflet's language.
             items = tag.child("L", lang="en" if self.leaflet.language != "en" else None,
                               attributes={"O": "List", "ListNumbering": "Decimal"})
-            return [self._item(items, f"{r.text} {r.url}".strip(), s.reference, f"{r.number}.") for r in block.entries]
+            references = [self._item(items, f"{r.text} {r.url}".strip(), s.reference, f"{r.number}.")
+                          for r in block.entries]
+            for reference in references:
+                # A few lines each, often with a long unbreakable web address: moved whole to the next
+                # page rather than split, which ReportLab can get wrong for shaped text at large sizes.
+                reference.allowSplitting = 0
+            return references
         if isinstance(block, Checklist):
             items = tag.child("L", attributes={"O": "List", "ListNumbering": "None"})
             return [self._item(items, _plain(e), s.checklist, markup=self._entry(e), cls=_TickedParagraph)
