@@ -255,13 +255,26 @@ def _translations(args: argparse.Namespace) -> int:
     return 0
 
 
+def _language_states(loaded) -> list[str]:
+    """'en (source)', 'es (draft)' ...; a translation that cannot be read says so instead of stopping the list."""
+    from .translation import TRANSLATIONS_DIR, load_translation
+    states = [f"{loaded.handout.language} (source, {loaded.handout.status})"]
+    for language in loaded.languages[1:]:
+        try:
+            status = load_translation(loaded.folder / TRANSLATIONS_DIR / f"{language}.yaml").status
+        except LeafletError:
+            status = "has errors: run check"
+        states.append(f"{language} ({status})")
+    return states
+
+
 def _list(args: argparse.Namespace) -> int:
     library = open_library(args.content)
     open_brand(args.brand)  # a broken brand is worth knowing about here too
     for handout_id in library.handout_ids():
         loaded = library.load(handout_id)
         print(f"{handout_id}: {loaded.handout.title}")
-        print(f"  languages: {', '.join(loaded.languages)}")
+        print(f"  languages: {', '.join(_language_states(loaded))}")
         print("  profiles:")
         width = max(len(p.id) for p in loaded.profiles.profiles)
         for profile in loaded.profiles.profiles:

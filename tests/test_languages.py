@@ -256,3 +256,12 @@ def test_po_import_refuses_keys_the_source_does_not_have(tmp_path, content_copy)
     po.write_text(po.read_text(encoding="utf-8").replace('msgctxt "title"', 'msgctxt "titel"'), encoding="utf-8")
     result = run_generate("translations", "import", "--content", str(content_copy), str(po))
     assert result.returncode == 2 and "es.po, line" in result.stderr and "'titel'" in result.stderr
+
+
+def test_list_shows_every_language_with_its_status(cli, content_copy):
+    edit(content_copy / TRANSLATIONS / "pl.yaml", "status: draft", "status: drafty")
+    result = cli("list", "--content", str(content_copy))
+    assert result.code == 0
+    assert "languages: en (source, draft), ar (draft), es (draft), fr (draft), hi (draft), " \
+           "pl (has errors: run check), vi (draft), zh-Hans (draft)" in result.out
+    assert "calf     Clot in the calf (distal DVT)" in result.out
