@@ -44,6 +44,9 @@ class LeafletError(Exception):
         self.where = where
         self.hint = hint
 
+    def __reduce__(self):  # whole, when it crosses from a worker process
+        return type(self), (self.message, self.where, self.hint)
+
     def __str__(self) -> str:
         text = f"{self.where}: {self.message}" if self.where and str(self.where) else self.message
         if self.hint:
@@ -57,6 +60,9 @@ class ContentErrors(LeafletError):
     def __init__(self, errors: list[LeafletError]):
         super().__init__(f"{len(errors)} problem(s) found")
         self.errors = errors
+
+    def __reduce__(self):
+        return type(self), (self.errors,)
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)

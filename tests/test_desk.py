@@ -423,3 +423,20 @@ def test_large_print_and_high_contrast_from_the_desk(client):
     assert large.headers["Content-Disposition"] == 'inline; filename="dvt-walking-calf-en-a4-large-contrast.pdf"'
     from pypdf import PdfReader
     assert len(PdfReader(io.BytesIO(large.data)).pages) > len(PdfReader(io.BytesIO(standard.data)).pages)
+
+
+def test_a_character_no_font_can_print_is_a_clear_400_that_keeps_the_form(client, caplog):
+    response = submit(client, name="Sam \U0001F600 Example")
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "contains a character the leaflet&#39;s font cannot print" in response.text
+    assert 'value="Sam \U0001F600 Example"' in response.text  # what was typed is kept in the form
+    assert "Sam" not in caplog.text
+
+
+def test_a_refused_leaflet_comes_back_whole_from_a_render_process(server):
+    nurse = Nurse(server.url)
+    body = urllib.parse.urlencode({"csrf_token": nurse.token, "handout": "dvt-walking", "language": "en",
+                                   "paper": "a4", "name": "Sam \U0001F600"}).encode()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        nurse.opener.open(server.url + "leaflet", data=body)
+    assert refused.value.code == 400 and "cannot print" in refused.value.read().decode()

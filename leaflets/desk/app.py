@@ -119,7 +119,12 @@ def _routes(app: Flask, desk: Desk) -> None:
         leaflet_request, errors = _read_form(desk, loaded, words)
         if errors:
             return _form_page(desk, loaded, request.form, errors, 400)
-        pdf = desk.pool.render(leaflet_request)
+        try:
+            pdf = desk.pool.render(leaflet_request)
+        except LeafletError as exc:  # e.g. a typed character no font of the language can print
+            log.warning("leaflet refused (%s)", type(exc).__name__)  # its text is not logged
+            hint = f" {exc.hint}" if exc.hint else ""
+            return _form_page(desk, loaded, request.form, {"form": f"{exc.message}.{hint}"}, 400)
         disposition = "attachment" if request.form.get("action") == "download" else "inline"
         profiles = "+".join(leaflet_request.profiles) or loaded.profiles.default
         filename = (f"{loaded.id}-{profiles}-{leaflet_request.language}-{leaflet_request.paper}"
