@@ -91,7 +91,7 @@ class Tagger:
             pdf.Root.Metadata = pdf.make_stream(_xmp(title, self.root.lang or ""),
                                                 Type=Name.Metadata, Subtype=Name.XML)
             out = io.BytesIO()
-            pdf.save(out, deterministic_id=True, compress_streams=True,
+            pdf.save(out, deterministic_id=True, compress_streams=True, fix_metadata_version=False,
                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
             return out.getvalue()
 
