@@ -76,18 +76,23 @@ class LoadedHandout:
             hint=f"profiles of this handout: {', '.join(p.id for p in self.profiles.profiles)}")
 
 
-def check_printable(translation: Translation) -> None:
-    """Every character of a translation has a glyph in its language's fonts: never a blank box."""
-    from .fonts import fonts_for, missing_characters
+def unprintable(translation: Translation) -> list[LeafletError]:
+    """One error for each text with a character its language's fonts cannot draw: never a blank box."""
+    from .fonts import fonts_for, missing_characters  # ReportLab is loaded only when a translation is
     fonts = fonts_for(translation.language)
+    errors = []
     for key, entry in translation.texts.items():
-        missing = missing_characters(entry.text, fonts)
-        if missing:
-            char = missing[0]
-            raise LeafletError(
+        for char in missing_characters(entry.text, fonts)[:1]:
+            errors.append(LeafletError(
                 f"the character '{char}' (U+{ord(char):04X}) in '{key}' cannot be printed with the "
                 f"{translation.language} fonts", entry_where(translation, key),
-                "replace it with a character of the language's script, or remove it")
+                "replace it with a character of the language's script, or remove it"))
+    return errors
+
+
+def check_printable(translation: Translation) -> None:
+    for error in unprintable(translation)[:1]:
+        raise error
 
 
 class Library:

@@ -145,16 +145,15 @@ def check_coverage(strings, fonts: FontSet) -> None:
     strings: (where, text) pairs. Both regular and bold faces are checked,
     since headings and labels use bold.
     """
-    covered = _covered(fonts)
     for where, text in strings:
-        missing = set(text) - covered
+        missing = missing_characters(text, fonts)
         if not missing:
             continue
         if where.startswith(PRIVATE):  # never echo what was typed about a patient
             raise LeafletError(
                 f"{where.removeprefix(PRIVATE)} contains a character the leaflet's font cannot print",
                 hint="type it with the letters of the leaflet's language, or leave it blank")
-        char = next(c for c in text if c in missing)
+        char = missing[0]
         raise LeafletError(
             f"the character '{char}' (U+{ord(char):04X}) in {where} cannot be printed "
             f"with the leaflet's fonts ({', '.join((fonts.regular, *fonts.fallback))})",

@@ -80,16 +80,22 @@ def check_content(models: list[Located], content_vars: dict[str, Any]) -> list[F
     return [f for model in models for obj, key, text in content_texts(model) for f in check_text(obj, key, text, known)]
 
 
-def check_wording(strings: UiStrings, content_vars: dict[str, Any]) -> list[Finding]:
-    content = flatten(content_vars)
-    findings = []
+def wording_texts(strings: UiStrings) -> Iterator[tuple[Located, str, str]]:
+    """(model, key, text) for every text of a wording file, the desk's included."""
     for model in (strings, strings.desk):
         for name in type(model).model_fields:
             value = getattr(model, name)
-            with_content, extra = UI_VARIABLES.get(name, (False, set()))
-            known = {**(content if with_content else {}), **{n: content.get(n, "value") for n in extra}}
             for text in value if isinstance(value, list) else [value]:
                 if isinstance(text, str):
-                    # The wording leaves out lines whose brand detail is empty (no website: no website line).
-                    findings += check_text(model, name, text, known, require_filled=False)
+                    yield model, name, text
+
+
+def check_wording(strings: UiStrings, content_vars: dict[str, Any]) -> list[Finding]:
+    content = flatten(content_vars)
+    findings = []
+    for model, name, text in wording_texts(strings):
+        with_content, extra = UI_VARIABLES.get(name, (False, set()))
+        known = {**(content if with_content else {}), **{n: content.get(n, "value") for n in extra}}
+        # The wording leaves out lines whose brand detail is empty (no website: no website line).
+        findings += check_text(model, name, text, known, require_filled=False)
     return findings

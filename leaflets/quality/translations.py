@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from ..content import LoadedHandout
+from ..content import LoadedHandout, unprintable
 from ..errors import LeafletError
 from ..fonts import fonts_for, missing_characters
 from ..model import UiStrings
 from ..translation import TRANSLATIONS_DIR, Translation, compare, entry_where, load_translation, units
 from ..validation import where_of
 from .findings import Finding
+from .templates import wording_texts
 
 
 def check_translations(loaded: LoadedHandout, only: list[str] | None = None) -> tuple[list[Finding], list[str]]:
@@ -56,29 +57,13 @@ def _coverage(translation: Translation, source_units) -> list[Finding]:
 
 
 def _glyphs(translation: Translation) -> list[Finding]:
-    fonts = fonts_for(translation.language)
-    findings = []
-    for key, entry in translation.texts.items():
-        for char in missing_characters(entry.text, fonts)[:1]:
-            findings.append(Finding.of(
-                "translations", "error", f"the character '{char}' (U+{ord(char):04X}) in '{key}' cannot be "
-                f"printed with the {translation.language} fonts", entry_where(translation, key),
-                "replace it with a character of the language's script, or remove it"))
-    return findings
+    return [f for error in unprintable(translation) for f in Finding.from_error("translations", error)]
 
 
 def check_wording_glyphs(strings: UiStrings) -> list[Finding]:
     """The fixed wording of a language must be printable with that language's fonts."""
     fonts = fonts_for(strings.language)
-    findings = []
-    for model in (strings, strings.desk):
-        for name in type(model).model_fields:
-            value = getattr(model, name)
-            for text in value if isinstance(value, list) else [value]:
-                if isinstance(text, str):
-                    for char in missing_characters(text, fonts)[:1]:
-                        findings.append(Finding.of(
-                            "translations", "error", f"the character '{char}' (U+{ord(char):04X}) cannot be printed "
-                            f"with the {strings.language} fonts", where_of(model, name),
-                            "replace it with a character of the language's script"))
-    return findings
+    return [Finding.of("translations", "error", f"the character '{char}' (U+{ord(char):04X}) cannot be printed "
+                       f"with the {strings.language} fonts", where_of(model, name),
+                       "replace it with a character of the language's script")
+            for model, name, text in wording_texts(strings) for char in missing_characters(text, fonts)[:1]]
