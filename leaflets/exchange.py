@@ -17,7 +17,7 @@ import yaml
 from .content import LoadedHandout
 from .errors import LeafletError, Where
 from .output import write_atomically
-from .translation import TRANSLATIONS_DIR, Translation, fingerprint, load_translation, units
+from .translation import TRANSLATIONS_DIR, fingerprint, load_translation, units
 
 HEADER = "# yaml-language-server: $schema=../../../schemas/translation.schema.json\n"
 
@@ -76,6 +76,3 @@ def translation_yaml(data: dict) -> str:
     """The canonical text of a translation file."""
     return HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
-
-def as_data(translation: Translation) -> dict:
-    return translation.model_dump(exclude_none=True)

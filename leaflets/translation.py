@@ -33,8 +33,8 @@ from .yamlsource import load_yaml
 
 TRANSLATIONS_DIR = "translations"
 # Fields that carry text a reader sees; everything else (ids, kinds, targets) is structure.
-_TEXT_FIELDS = ("title", "subtitle", "label", "summary", "intro", "paragraphs", "closing", "columns", "lead", "text",
-                "question", "answer", "cells")
+TEXT_FIELDS = ("title", "subtitle", "label", "summary", "intro", "paragraphs", "closing", "columns", "lead", "text",
+               "question", "answer", "cells")
 
 
 class Entry(Located):
@@ -81,18 +81,18 @@ def units(handout: Handout, profiles: ProfileSet) -> Iterator[Unit]:
         base = f"profiles.{profile.id}"
         yield from _fields(profile, base, ("label", "summary"))
         for replacement in profile.replace:
-            yield from _fields(replacement, f"{base}.replace.{replacement.target}", _TEXT_FIELDS)
+            yield from _fields(replacement, f"{base}.replace.{replacement.target}", TEXT_FIELDS)
         for addition in profile.add_items:
             for item in addition.items:
-                yield from _fields(item, f"{base}.{addition.to}.{item.id}", _TEXT_FIELDS)
+                yield from _fields(item, f"{base}.{addition.to}.{item.id}", TEXT_FIELDS)
         for addition in profile.add_sections:
             yield from _section(addition.section, f"{base}.{addition.section.id}")
 
 
 def _section(section: Any, base: str) -> Iterator[Unit]:
-    yield from _fields(section, base, _TEXT_FIELDS)
+    yield from _fields(section, base, TEXT_FIELDS)
     for item in list(getattr(section, "items", None) or getattr(section, "rows", None) or []):
-        yield from _fields(item, f"{base}.{item.id}", _TEXT_FIELDS)
+        yield from _fields(item, f"{base}.{item.id}", TEXT_FIELDS)
 
 
 def _fields(model: Located, base: str, names: tuple[str, ...]) -> Iterator[Unit]:

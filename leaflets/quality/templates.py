@@ -13,12 +13,12 @@ from jinja2 import TemplateSyntaxError
 
 from ..model import UI_VARIABLES, Located, UiStrings
 from ..substitute import NotPlainVariable, variables_in
+from ..translation import TEXT_FIELDS
 from ..validation import where_of
 from .findings import Finding
 
 # Fields of content models whose text goes through substitution (see resolve.py).
-TEMPLATED = {"title", "subtitle", "intro", "paragraphs", "closing", "lead", "text", "columns", "cells",
-             "question", "answer"}
+TEMPLATED = set(TEXT_FIELDS) - {"label", "summary"}  # profile labels are printed as they are
 
 
 def content_texts(model: Any) -> Iterator[tuple[Located, str, str]]:
