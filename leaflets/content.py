@@ -8,6 +8,7 @@ validated here, once and up front, so rendering never meets bad data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +46,9 @@ class LoadedHandout:
     fallbacks: int = 0                         # texts printed in English for want of a translation
     _versions: dict = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def languages(self) -> list[str]:
-        """The source language first, then every language with a translation file."""
+        """The source language first, then every language with a translation file (looked up once)."""
         folder = self.folder / TRANSLATIONS_DIR
         found = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
         return [self.handout.language] + [code for code in found if code != self.handout.language]
@@ -298,10 +299,17 @@ def _unknown(obj: Located, key: str, value: str, known: dict[str, Any]) -> Leafl
 
 
 def load_strings(folder: Path, language: str) -> UiStrings:
-    """The fixed wording (labels, footer) for one language."""
+    """The fixed wording (labels, footer) for one language: read once, again only if the file changes."""
     file = folder / f"{language}.yaml"
-    if not file.is_file():
+    try:
+        changed = file.stat().st_mtime_ns
+    except FileNotFoundError:
         available = sorted(p.stem for p in folder.glob("*.yaml"))
         raise LeafletError(f"no leaflet wording for language '{language}'", Where(file),
-                           f"languages with wording: {', '.join(available)}")
+                           f"languages with wording: {', '.join(available)}") from None
+    return _read_strings(file, changed)
+
+
+@lru_cache(maxsize=32)
+def _read_strings(file: Path, _changed: int) -> UiStrings:
     return validate(UiStrings, load_yaml(file, what="wording file"))
