@@ -321,7 +321,10 @@ def _pdf_text(text: str) -> str:
 class _TickedParagraph(_SpokenParagraph):
     """A checklist entry: an empty square to tick with a pen, level with its first line, as its label."""
 
-    box = 5 * mm
+    @property
+    def box(self) -> float:
+        """5 mm beside body text, growing with the text in large print."""
+        return 5 * mm * self.style.fontSize / BODY
 
     def _draw_label(self):
         if self.continued:
@@ -410,8 +413,6 @@ class _Layout:
         label_tag = item.child("Lbl")
         paragraph = self._para(text, style, item.child("LBody"), markup=markup, cls=cls)
         paragraph.label, paragraph.label_tag, paragraph.label_colour = label, label_tag, self.primary
-        if cls is _TickedParagraph:
-            paragraph.box = _TickedParagraph.box * self.k
         return paragraph
 
     def _entry(self, entry: Entry) -> str:
