@@ -77,8 +77,7 @@ def check_leaflet(leaflet: Leaflet, loaded: LoadedHandout) -> list[Finding]:
     findings = []
     tones = {s.tone for s in leaflet.sections}
     kinds = {b.kind for s in leaflet.sections for b in s.blocks}
-    if "emergency" not in tones and loaded.handout.sections and any(
-            s.kind == "callout" and s.tone == "emergency" for s in loaded.handout.sections):
+    if "emergency" not in tones and any(s.kind == "callout" and s.tone == "emergency" for s in loaded.handout.sections):
         findings.append(Finding.of("sources", "error", f"{label} has lost its emergency box", where,
                                    "never exclude the emergency section in a profile"))
     if "checklist" not in kinds and any(s.kind == "checklist" for s in loaded.handout.sections):
