@@ -10,7 +10,7 @@ from ..model import Brand
 from ..validation import where_of
 from .findings import Finding
 
-BODY_TEXT = "#1A1A1A"     # leaflet body text (render/pdf.py INK)
+BODY_TEXT = "#1A1A1A"     # leaflet body text (render/pdf/styles.py INK)
 WHITE = "#FFFFFF"
 NORMAL_TEXT = 4.5         # WCAG 2.1 AA, SC 1.4.3
 LARGE_TEXT = 3.0          # 14 pt bold or 18 pt and larger

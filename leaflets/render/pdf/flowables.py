@@ -1,0 +1,155 @@
+"""The leaflet's own flowables: tagged paragraphs, list items with labels, tick boxes, tagged tables, bookmarks.
+
+Each knows how to carry its structure element (and its spoken text) across a
+page break, so the tagged PDF stays whole when ReportLab splits it.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import Flowable
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Table as RLTable
+
+from ..tagging import Element, Tagger
+from .lines import pdf_text
+from .styles import BODY
+
+
+class Bookmark(Flowable):
+    """An invisible mark that adds a section to the PDF outline where it lands."""
+
+    def __init__(self, key: str, title: str):
+        super().__init__()
+        self.key, self.title = key, title
+        self.width = self.height = 0
+        self.keepWithNext = 1
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        self.canv.bookmarkHorizontal(self.key, 0, 0)
+        self.canv.addOutlineEntry(self.title, self.key, level=0)
+
+
+class SpokenParagraph(RLParagraph):
+    """A paragraph that is tagged for screen readers and tells them its words in reading order.
+
+    Its content is marked with its structure element (P, H2, LBody, TD ...); a
+    list item also draws its label (bullet, number or tick box) as Lbl. Shaped
+    and right-to-left text is drawn as glyphs in visual order, some with no
+    Unicode value of their own (Devanagari conjuncts, joined Arabic forms), so it
+    also carries an ActualText span; without it, extracted text comes out scrambled.
+    """
+
+    spoken: str = ""          # the logical text of this paragraph, or of this part of a split one
+    tagger: Tagger | None = None
+    tag: Element | None = None
+    label: str = ""           # bullet or number, drawn as the item's Lbl
+    label_tag: Element | None = None
+    label_colour = colors.black
+    continued = False         # the second part of a split paragraph: no second label
+    _marked = False           # drawn once already: a repeated table header is an artifact
+
+    def split(self, available_width, available_height):
+        if not getattr(self, "allowSplitting", 1):
+            return []  # moved whole to the next page
+        parts = super().split(available_width, available_height)
+        if len(parts) == 2:
+            for part in parts:
+                for name in ("tagger", "tag", "label", "label_tag", "label_colour"):
+                    setattr(part, name, getattr(self, name))
+            parts[1].continued = True
+            if self.spoken:
+                words = self.spoken.split()
+                count = _word_count(parts[0])
+                parts[0].spoken, parts[1].spoken = " ".join(words[:count]), " ".join(words[count:])
+        return parts
+
+    def draw(self):
+        canv, tagger = self.canv, self.tagger
+        if tagger is None or self.tag is None:
+            return self._draw_text()
+        if self._marked:
+            with tagger.artifact(canv, "Pagination"):
+                self._draw_label()
+                self._draw_text()
+            return
+        self._marked = True
+        if self.label_tag is not None and not self.continued:
+            with tagger.mark(canv, self.label_tag):
+                self._draw_label()
+        with tagger.mark(canv, self.tag):
+            self._draw_text()
+
+    def _draw_text(self):
+        if not self.spoken:
+            return super().draw()
+        self.canv.addLiteral(f"/Span <</ActualText {pdf_text(self.spoken)}>> BDC")
+        super().draw()
+        self.canv.addLiteral("EMC")
+
+    def _draw_label(self):
+        if not self.label or self.continued:
+            return
+        style = self.style
+        font, size = style.bulletFontName, style.bulletFontSize
+        ascent = pdfmetrics.getAscentDescent(style.fontName, style.fontSize)[0]
+        canv = self.canv
+        canv.saveState()
+        canv.setFillColor(self.label_colour)
+        canv.setFont(font, size)
+        if style.wordWrap == "RTL":
+            canv.drawRightString(self.width - style.bulletIndent, self.height - ascent, self.label)
+        else:
+            canv.drawString(style.bulletIndent, self.height - ascent, self.label)
+        canv.restoreState()
+
+
+def _word_count(paragraph: RLParagraph) -> int:
+    lines = paragraph.blPara.lines
+    if paragraph.blPara.kind == 0:  # one font: (extra space, [words]) per line
+        return sum(len(words) for _, words in lines)
+    return sum(len(line.words) for line in lines)
+
+
+class TickedParagraph(SpokenParagraph):
+    """A checklist entry: an empty square to tick with a pen, level with its first line, as its label."""
+
+    @property
+    def box(self) -> float:
+        """5 mm beside body text, growing with the text in large print."""
+        return 5 * mm * self.style.fontSize / BODY
+
+    def _draw_label(self):
+        if self.continued:
+            return
+        canv = self.canv
+        canv.saveState()
+        canv.setStrokeColor(self.label_colour)
+        canv.setLineWidth(1.4)
+        start = self.width - self.box if self.style.wordWrap == "RTL" else 0  # the box leads the line
+        canv.translate(start, self.height - self.box - 1)
+        canv.rect(0, 0, self.box, self.box, stroke=1, fill=0)
+        canv.restoreState()
+
+
+class TaggedTable(RLTable):
+    """A table whose backgrounds and rules are artifacts; its cells' paragraphs carry the tags."""
+
+    tagger: Tagger | None = None
+
+    def _drawBkgrnd(self):
+        if self.tagger is None:
+            return super()._drawBkgrnd()
+        with self.tagger.artifact(self.canv):
+            super()._drawBkgrnd()
+
+    def _drawLines(self):
+        if self.tagger is None:
+            return super()._drawLines()
+        with self.tagger.artifact(self.canv):
+            super()._drawLines()

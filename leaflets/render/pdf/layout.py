@@ -1,0 +1,66 @@
+"""One build of one leaflet: what the page furniture and the story share (paper, fonts, colours, styles,
+the structure tree), and the one way a piece of text becomes a tagged paragraph."""
+
+from __future__ import annotations
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph as RLParagraph
+
+from ...fonts import FontSet
+from ...leaflet import Entry, Leaflet
+from ..tagging import Element, Tagger
+from .flowables import SpokenParagraph
+from .lines import markup
+from .styles import FIRST_BAND, FOOTER, LATER_BAND, MARGIN, Palette, PrintOptions, make_styles
+
+
+class Layout:
+    """The settings of one leaflet's build, fixed before the first page is drawn."""
+
+    def __init__(self, leaflet: Leaflet, pagesize: tuple[float, float], fonts: FontSet,
+                 options: PrintOptions = PrintOptions()):
+        self.leaflet = leaflet
+        self.pagesize = pagesize
+        self.fonts = fonts
+        self.options = options
+        self.k = options.scale
+        self.first_band, self.later_band, self.footer = FIRST_BAND * self.k, LATER_BAND * self.k, FOOTER * self.k
+        palette = Palette(leaflet.look, options.high_contrast)
+        self.primary, self.accent, self.on_primary = palette.primary, palette.accent, palette.on_primary
+        self.ink, self.muted, self.tones = palette.ink, palette.muted, palette.tones
+        self.styles = make_styles(fonts, self.primary, self.on_primary, self.ink, self.muted, self.k)
+        self.width = pagesize[0] - 2 * MARGIN
+        self.tagger = Tagger(leaflet.language)
+        self.logo_tag: Element | None = None
+
+    def markup(self, text: str) -> str:
+        return markup(text, self.fonts)
+
+    def para(self, text: str, style: ParagraphStyle, tag: Element | None = None, bold: bool = False,
+             markup: str | None = None, cls=None, **options) -> RLParagraph:
+        """A paragraph of plain text, tagged as `tag`; shaped or right-to-left scripts also carry
+        their reading order."""
+        body = markup if markup is not None else self.markup(text)
+        paragraph = (cls or SpokenParagraph)(f"<b>{body}</b>" if bold else body, style, **options)
+        if self.fonts.shaping or self.fonts.rtl:
+            paragraph.spoken = " ".join(text.split())
+        if tag is not None:
+            paragraph.tagger, paragraph.tag = self.tagger, tag
+        return paragraph
+
+    def item(self, parent: Element, text: str, style: ParagraphStyle, label: str = "", markup: str | None = None,
+             cls=None) -> RLParagraph:
+        """A list item: LI with its label (Lbl) and its body (LBody)."""
+        item = parent.child("LI")
+        label_tag = item.child("Lbl")
+        paragraph = self.para(text, style, item.child("LBody"), markup=markup, cls=cls)
+        paragraph.label, paragraph.label_tag, paragraph.label_colour = label, label_tag, self.primary
+        return paragraph
+
+    def entry(self, entry: Entry) -> str:
+        if self.fonts.rtl:
+            # ReportLab orders right-to-left words correctly within one run of one font; a bold lead
+            # would be a second run, and its words would come out in the wrong order.
+            return self.markup(f"{entry.lead} {entry.text}" if entry.lead else entry.text)
+        lead = f"<b>{self.markup(entry.lead)}</b> " if entry.lead else ""
+        return lead + self.markup(entry.text)

@@ -1,0 +1,198 @@
+"""Page furniture: the brand's header band, the footer, "Page X of Y", the DRAFT mark and the logo.
+
+All of it repeats on every page, so it is drawn as artifacts for screen readers;
+only the logo is content (a Figure with the brand's alt text).
+"""
+
+from __future__ import annotations
+
+import math
+
+from reportlab.graphics import renderPDF
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from ...fonts import draws, font_file_of
+from ...substitute import fill
+from ..logo import load_svg
+from ..outline import draw_outlined, outline_width
+from .layout import Layout
+from .styles import DRAFT_MARK, MARGIN
+
+
+class PageFurniture:
+    """Draws what surrounds the story on each page."""
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+
+    def first_page(self, canv: Canvas, doc) -> None:
+        """The header band and footer are artifacts (repeated furniture); the logo is a Figure."""
+        lay = self.layout
+        page_w, page_h = lay.pagesize
+        text_x, text_w = MARGIN, lay.width
+        logo = lay.leaflet.look.logo
+        with lay.tagger.artifact(canv):
+            self.watermark(canv)
+            canv.saveState()
+            canv.setFillColor(lay.primary)
+            canv.rect(0, page_h - lay.first_band, page_w, lay.first_band, stroke=0, fill=1)
+            canv.restoreState()
+        if logo is not None:
+            logo_w = self._logo_width(42 * mm, lay.first_band - 10 * mm)
+            logo_x = page_w - MARGIN - logo_w if lay.fonts.rtl else MARGIN  # the logo leads the band
+            with lay.tagger.mark(canv, lay.logo_tag):
+                self._draw_logo(canv, logo_x, page_h - lay.first_band + 5 * mm, 42 * mm, lay.first_band - 10 * mm)
+            text_w -= logo_w + 6 * mm
+            text_x = MARGIN if lay.fonts.rtl else MARGIN + logo_w + 6 * mm
+        with lay.tagger.artifact(canv):
+            self.line(canv, lay.leaflet.look.clinic_name, text_x, page_h - lay.first_band / 2 + 1.5 * mm * lay.k,
+                      text_w, lay.fonts.bold, 16 * lay.k, lay.on_primary)
+            if lay.leaflet.look.department:
+                self.line(canv, lay.leaflet.look.department, text_x, page_h - lay.first_band / 2 - 5 * mm * lay.k,
+                          text_w, lay.fonts.regular, 11.5 * lay.k, lay.on_primary)
+            self.footer(canv)
+
+    def later_page(self, canv: Canvas, doc) -> None:
+        with self.layout.tagger.artifact(canv):
+            self._later_band(canv)
+
+    def _later_band(self, canv: Canvas) -> None:
+        lay = self.layout
+        self.watermark(canv)
+        page_w, page_h = lay.pagesize
+        canv.saveState()
+        canv.setFillColor(lay.primary)
+        canv.rect(0, page_h - lay.later_band + 3 * mm, page_w, lay.later_band - 3 * mm, stroke=0, fill=1)
+        half = lay.width / 2
+        start, end = (MARGIN + half, MARGIN) if lay.fonts.rtl else (MARGIN, MARGIN + half)
+        self.line(canv, lay.leaflet.look.clinic_name, start, page_h - lay.later_band + 6 * mm * lay.k, half,
+                  lay.fonts.bold, 10 * lay.k, lay.on_primary)
+        self.line(canv, lay.leaflet.title, end, page_h - lay.later_band + 6 * mm * lay.k, half, lay.fonts.regular,
+                  10 * lay.k, lay.on_primary, at_end=True)
+        canv.restoreState()
+        self.footer(canv)
+
+    def footer(self, canv: Canvas) -> None:
+        lay = self.layout
+        page_w, _ = lay.pagesize
+        canv.saveState()
+        canv.setStrokeColor(lay.primary)
+        canv.setLineWidth(0.8)
+        canv.line(MARGIN, lay.footer - 5 * mm * lay.k, page_w - MARGIN, lay.footer - 5 * mm * lay.k)
+        start = MARGIN + 0.25 * lay.width if lay.fonts.rtl else MARGIN
+        self.line(canv, lay.leaflet.footer, start, lay.footer - 9.5 * mm * lay.k, 0.75 * lay.width, lay.fonts.regular,
+                  9 * lay.k, lay.muted)
+        canv.restoreState()
+
+    def page_number(self, canv: Canvas, total: int) -> None:
+        lay = self.layout
+        label = fill(lay.leaflet.page_of, {"page": canv.getPageNumber(), "pages": total})
+        end = MARGIN if lay.fonts.rtl else MARGIN + 0.75 * lay.width
+        with lay.tagger.artifact(canv, "Pagination"):
+            self.line(canv, label, end, lay.footer - 9.5 * mm * lay.k, 0.25 * lay.width, lay.fonts.bold, 9 * lay.k,
+                      lay.muted, at_end=True)
+
+    def line(self, canv: Canvas, text: str, x: float, baseline: float, width: float, font: str, size: float,
+             colour, at_end: bool = False) -> None:
+        """One line of text in a band, set like the body (fallback faces, shaping, direction).
+
+        It starts at the reading start of its box, or ends at its reading end with at_end.
+        """
+        lay = self.layout
+        rtl = lay.fonts.rtl
+        simple = not (rtl or lay.fonts.shaping) and all(draws(lay.fonts.regular, c) for c in text)
+        if simple and canv.stringWidth(text, font, size) <= width:  # the common case, drawn directly: faster
+            canv.saveState()
+            canv.setFillColor(colour)
+            canv.setFont(font, size)
+            if at_end:
+                canv.drawRightString(x + width, baseline, text)
+            else:
+                canv.drawString(x, baseline, text)
+            canv.restoreState()
+            return
+        align = TA_LEFT if (rtl == at_end) else TA_RIGHT
+        style = ParagraphStyle("band", parent=lay.styles.body, fontName=font, fontSize=size, leading=size * 1.2,
+                               textColor=colour, alignment=align, spaceAfter=0)
+        paragraph = lay.para(text, style, bold=font == lay.fonts.bold)
+        paragraph.wrap(width, size * 3)
+        paragraph.drawOn(canv, x, baseline - size * 0.25 - (paragraph.height - style.leading))
+
+    def watermark(self, canv: Canvas) -> None:
+        """Draft content: a pale mark across the page, under the text (drawn before it)."""
+        lay = self.layout
+        text = lay.leaflet.watermark
+        if not text:
+            return
+        if not canv.hasForm("DraftMark"):  # drawn once, placed on every page
+            page_w, page_h = lay.pagesize
+            face = next((f for f in (lay.fonts.regular, *lay.fonts.fallback) if all(draws(f, c) for c in text)), None)
+            if face is None:
+                return  # no one face draws the whole mark: the notice under the title says it in words
+            font_file = font_file_of(f"{face}-Bold")
+            diagonal = (page_w ** 2 + page_h ** 2) ** 0.5
+            size = min(64, 0.8 * diagonal / outline_width(text, font_file, 1))
+            canv.beginForm("DraftMark")
+            canv.setFillColor(DRAFT_MARK)
+            canv.translate(page_w / 2, page_h / 2)
+            canv.rotate(math.degrees(math.atan2(page_h, page_w)))
+            draw_outlined(canv, text, font_file, size, -outline_width(text, font_file, size) / 2, -size / 3)
+            canv.endForm()
+        canv.doForm("DraftMark")
+
+    def _logo_width(self, max_w: float, max_h: float) -> float:
+        logo = self.layout.leaflet.look.logo
+        if logo.suffix.lower() == ".svg":
+            drawing = load_svg(logo)
+            return drawing.width * min(max_w / drawing.width, max_h / drawing.height)
+        img_w, img_h = ImageReader(str(logo)).getSize()
+        return img_w * min(max_w / img_w, max_h / img_h)
+
+    def _draw_logo(self, canv: Canvas, x: float, y: float, max_w: float, max_h: float) -> float:
+        """Draw the logo inside the box, keeping its shape; return the width used."""
+        logo = self.layout.leaflet.look.logo
+        if logo.suffix.lower() == ".svg":
+            drawing = load_svg(logo)
+            # Without this, ReportLab's graphics start from Helvetica and put an
+            # unembedded standard font into the PDF even when the logo has no text.
+            drawing.initialFontName = self.layout.fonts.regular
+            scale = min(max_w / drawing.width, max_h / drawing.height)
+            canv.saveState()
+            canv.translate(x, y + (max_h - drawing.height * scale) / 2)
+            canv.scale(scale, scale)
+            renderPDF.draw(drawing, canv, 0, 0)
+            canv.restoreState()
+            return drawing.width * scale
+        image = ImageReader(str(logo))
+        img_w, img_h = image.getSize()
+        scale = min(max_w / img_w, max_h / img_h)
+        canv.drawImage(image, x, y + (max_h - img_h * scale) / 2, img_w * scale, img_h * scale, mask="auto")
+        return img_w * scale
+
+
+def numbered_canvas(furniture: PageFurniture):
+    """A canvas class that holds pages back until the end, so each can say 'Page X of Y'."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                furniture.page_number(self, total)
+                super().showPage()
+            self.showOutline()
+            super().save()
+
+    return NumberedCanvas

@@ -1,0 +1,199 @@
+"""The story: a Leaflet's blocks turned into flowables in reading order, with their structure elements.
+
+Adding a block kind means one more branch in `Story.block` (and the model and
+the other renderers); the rest of the PDF renderer does not change.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, NextPageTemplate, Spacer, TableStyle
+
+from ...leaflet import BulletList, Checklist, Faq, LeafletSection, Paragraph, References, Table
+from ..tagging import Element
+from .flowables import Bookmark, TaggedTable, TickedParagraph
+from .layout import Layout
+from .lines import plain
+from .styles import BULLET
+
+
+class Story:
+    """Builds the flowables of one leaflet; structure elements are made in the same order."""
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+
+    def flowables(self) -> list[Flowable]:
+        """The flowables in reading order; the structure elements are made in the same order."""
+        lay = self.layout
+        leaflet, s = lay.leaflet, lay.styles
+        root = lay.tagger.root
+        if leaflet.look.logo is not None:
+            lay.logo_tag = root.child("Figure", alt=leaflet.look.logo_alt)
+        story: list[Flowable] = [NextPageTemplate("later"), Bookmark("title", leaflet.title),
+                                 lay.para(leaflet.title, s.title, root.child("H1"))]
+        if leaflet.subtitle:
+            story.append(lay.para(leaflet.subtitle, s.subtitle, root.child("P")))
+        if leaflet.written_for:
+            story.append(lay.para(leaflet.written_for, s.written_for, root.child("P")))
+        # The watermark is a picture; the draft status is also said once in words.
+        for notice, tone in ((leaflet.watermark, "emergency"), *((n, "warning") for n in leaflet.notices)):
+            if notice:
+                background, border, _, weight = lay.tones[tone]
+                box = self.box([lay.para(notice, s.written_for, root.child("P"))], colors.HexColor(background),
+                               colors.HexColor(border), weight, padding=3 * mm)
+                story += [Spacer(0, 1 * mm), box, Spacer(0, 2 * mm)]
+        if leaflet.for_you:
+            story += [Spacer(0, 2 * mm), self.for_you(), Spacer(0, 2 * mm)]
+        for section in leaflet.sections:
+            story += self.section(section, root.child("Sect"))
+        return story
+
+    def for_you(self) -> Flowable:
+        lay = self.layout
+        s = lay.styles
+        table = lay.tagger.root.child("Table")
+        rows = [[lay.para(lay.leaflet.for_you_title, s.header_cell,
+                          table.child("TR").child("TH", attributes={"O": "Table", "Scope": "Column", "ColSpan": 2})),
+                 ""]]
+        for label, value in lay.leaflet.for_you:
+            row = table.child("TR")
+            rows.append([lay.para(label, s.cell, row.child("TH", attributes={"O": "Table", "Scope": "Row"}), bold=True),
+                         lay.para(value, s.cell, row.child("TD"))])
+        widths = [0.3 * lay.width, 0.7 * lay.width]
+        if lay.fonts.rtl:  # labels on the right, where reading starts (the title row spans both)
+            rows = [rows[0]] + [row[::-1] for row in rows[1:]]
+            widths = widths[::-1]
+        table = self._tagged(TaggedTable(rows, colWidths=widths))
+        table.setStyle(self._table_style([
+            ("SPAN", (0, 0), (-1, 0)),
+            ("BACKGROUND", (0, 0), (-1, 0), lay.primary),
+            ("BOX", (0, 0), (-1, -1), 1.2, lay.primary),
+            ("LINEBELOW", (0, 1), (-1, -2), 0.4, lay.accent),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 7), ("RIGHTPADDING", (0, 0), (-1, -1), 7),
+        ]))
+        return table
+
+    def _tagged(self, table: TaggedTable) -> TaggedTable:
+        table.tagger = self.layout.tagger
+        return table
+
+    def section(self, section: LeafletSection, tag: Element) -> list[Flowable]:
+        lay = self.layout
+        s = lay.styles
+        mark = Bookmark(f"s-{section.id}", section.title)
+        heading_tag = tag.child("H2")
+
+        def note() -> list[Flowable]:  # made after the blocks, so it is read after them
+            return [lay.para(section.sources_note, s.small, tag.child("P"))] if section.sources_note else []
+        # Space above a heading is a Spacer outside the keep-with-next chain: ReportLab
+        # leaves the first item's spaceBefore out when it measures a chain, and a
+        # heading could then be stranded at the foot of a page.
+        gap = Spacer(0, 10)
+        if section.tone is None or section.tone == "info":
+            content = [lay.para(section.title, s.heading, heading_tag)]
+            for block in section.blocks:
+                content += self.block(block, lay.width, tag)
+            if section.tone == "info":
+                return [gap, mark, self.box(content, lay.accent, lay.primary, 1.0), *note()]
+            return [gap, mark, *content, *note()]
+        background, border, title_colour, weight = lay.tones[section.tone]
+        heading = ParagraphStyle("callout_heading", parent=s.heading, textColor=colors.HexColor(title_colour),
+                                 spaceBefore=0, fontSize=(17 if section.tone == "emergency" else 15.5) * lay.k,
+                                 leading=(22 if section.tone == "emergency" else 20) * lay.k)
+        content = [lay.para(section.title, heading, heading_tag)]
+        for block in section.blocks:
+            content += self.block(block, lay.width - 14 * mm, tag)
+        box = self.box(content, colors.HexColor(background), colors.HexColor(border), weight)
+        return [gap, mark, box, *note()]
+
+    def _table_style(self, commands: list) -> TableStyle:
+        # Every cell holds a Paragraph, but a table still sets its own default
+        # font (Helvetica) unless told otherwise, which would put an unembedded
+        # standard font into the PDF.
+        return TableStyle([("FONT", (0, 0), (-1, -1), self.layout.fonts.regular, 11), *commands])
+
+    def box(self, content: list[Flowable], background, border, weight: float, padding: float = 7 * mm) -> Flowable:
+        box = self._tagged(TaggedTable([[content]], colWidths=[self.layout.width]))
+        box.setStyle(self._table_style([
+            ("BACKGROUND", (0, 0), (-1, -1), background),
+            ("BOX", (0, 0), (-1, -1), weight, border),
+            ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+            ("TOPPADDING", (0, 0), (-1, -1), min(padding, 4 * mm)),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), min(padding, 3 * mm)),
+        ]))
+        return box
+
+    def block(self, block, width: float, tag: Element) -> list[Flowable]:
+        lay = self.layout
+        s = lay.styles
+        if isinstance(block, Paragraph):
+            return [lay.para(block.text, s.body, tag.child("P"))]
+        # Lists are single flowables per entry (not ListFlowable or one big table) so a
+        # heading can keep with the first entry and long lists still flow across pages.
+        if isinstance(block, BulletList):
+            items = tag.child("L", attributes={"O": "List", "ListNumbering": "Disc"})
+            return [lay.item(items, plain(e), s.bullet, BULLET, lay.entry(e)) for e in block.entries]
+        if isinstance(block, References):
+            # Sources are cited as published, mostly in English, whatever the leaflet's language.
+            items = tag.child("L", lang="en" if lay.leaflet.language != "en" else None,
+                              attributes={"O": "List", "ListNumbering": "Decimal"})
+            references = [lay.item(items, f"{r.text} {r.url}".strip(), s.reference, f"{r.number}.")
+                          for r in block.entries]
+            for reference in references:
+                # A few lines each, often with a long unbreakable web address: moved whole to the next
+                # page rather than split, which ReportLab can get wrong for shaped text at large sizes.
+                reference.allowSplitting = 0
+            return references
+        if isinstance(block, Checklist):
+            items = tag.child("L", attributes={"O": "List", "ListNumbering": "None"})
+            return [lay.item(items, plain(e), s.checklist, markup=lay.entry(e), cls=TickedParagraph)
+                    for e in block.entries]
+        if isinstance(block, Table):
+            return [self.table(block, width, tag.child("Table"))]
+        if isinstance(block, Faq):
+            # A question and its answer form one keep-with-next chain, which ReportLab moves
+            # to the next page whole rather than split; the space between questions is a
+            # Spacer outside the chain so that the chain's height is measured exactly.
+            flowables: list[Flowable] = []
+            for q in block.questions:
+                question = lay.para(q.question, s.question, tag.child("H3"))
+                answers = [lay.para(a, s.answer, tag.child("P")) for a in q.answer]
+                for answer in answers[:-1]:
+                    answer.keepWithNext = 1
+                flowables += [question, *answers, Spacer(0, 5)]
+            return flowables[:-1]
+        raise TypeError(f"no PDF layout for {type(block).__name__}")
+
+    def table(self, block: Table, width: float, tag: Element) -> Flowable:
+        lay = self.layout
+        s = lay.styles
+        count = len(block.columns)
+        first = 0.34 if count == 2 else 1 / count
+        widths = [width * first] + [width * (1 - first) / (count - 1)] * (count - 1)
+        header = tag.child("THead").child("TR")
+        rows = [[lay.para(c, s.header_cell, header.child("TH", attributes={"O": "Table", "Scope": "Column"}))
+                 for c in block.columns]]
+        body = tag.child("TBody")
+        for cells in block.rows:
+            row = body.child("TR")
+            rows.append([lay.para(c, s.cell, row.child("TH", attributes={"O": "Table", "Scope": "Row"}) if i == 0
+                                  else row.child("TD"), bold=i == 0) for i, c in enumerate(cells)])
+        if lay.fonts.rtl:  # the first column on the right
+            rows = [row[::-1] for row in rows]
+            widths = widths[::-1]
+        table = self._tagged(TaggedTable(rows, colWidths=widths, repeatRows=1))
+        style = [
+            ("BACKGROUND", (0, 0), (-1, 0), lay.primary),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#BFBFBF")),
+            ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ]
+        style += [("BACKGROUND", (0, r), (-1, r), lay.accent) for r in range(2, len(rows), 2)]
+        table.setStyle(self._table_style(style))
+        return table

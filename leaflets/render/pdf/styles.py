@@ -1,0 +1,155 @@
+"""How a leaflet looks on paper: page geometry, colours, callout tones and paragraph styles.
+
+Large print and high contrast are print options over the same content: they
+change sizes and colours here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+
+from ...colour import BLACK, WHITE, contrast, keep_if_contrast
+from ...fonts import FontSet, face_for
+from ...leaflet import Look
+
+PAPER_SIZES = {"a4": A4, "letter": LETTER}
+MARGIN = 18 * mm
+FIRST_BAND = 30 * mm
+LATER_BAND = 12 * mm
+FOOTER = 16 * mm
+INK = colors.HexColor("#1A1A1A")
+BULLET = "\u2022"
+MUTED = colors.HexColor("#4D4D4D")
+DRAFT_MARK = colors.HexColor("#F1D8D7")  # the emergency red at 18% on white: visible, never in the way
+BODY, LARGE_BODY = 11.5, 16.0   # points
+
+# Callout boxes: background, border, title colour. Emergency is the loudest.
+TONES = {
+    "emergency": ("#FDECEA", "#B3261E", "#8C1D18", 2.0),
+    "warning": ("#FFF4E0", "#A65A00", "#6E3B00", 1.5),
+}
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """How a leaflet is printed for readers with low vision: the content is always the same."""
+
+    large_print: bool = False     # body 16 pt, headings larger, more space
+    high_contrast: bool = False   # black on white; brand colours only where they keep 7:1
+
+    @property
+    def scale(self) -> float:
+        return LARGE_BODY / BODY if self.large_print else 1.0
+
+    @property
+    def suffix(self) -> str:
+        return "".join(("-large" if self.large_print else "", "-contrast" if self.high_contrast else ""))
+
+
+class Palette:
+    """The colours of one leaflet: the brand's, or black on white for high contrast."""
+
+    def __init__(self, look: Look, high_contrast: bool):
+        if high_contrast:
+            # Black on white. The brand colour stays where it keeps 7:1 (WCAG AAA): on white for
+            # headings, and behind the band's text; tinted backgrounds become white.
+            primary = keep_if_contrast(look.primary, WHITE, 7.0, BLACK)
+            on_primary = keep_if_contrast(look.text_on_primary, primary, 7.0,
+                                          WHITE if contrast(WHITE, primary) >= contrast(BLACK, primary) else BLACK)
+            self.primary, self.on_primary = colors.HexColor(primary), colors.HexColor(on_primary)
+            self.accent = colors.white
+            self.ink = self.muted = colors.black
+            self.tones = {tone: ("#FFFFFF", keep_if_contrast(border, WHITE, 7.0, BLACK),
+                                 keep_if_contrast(title, WHITE, 7.0, BLACK), weight * 1.5)
+                          for tone, (_, border, title, weight) in TONES.items()}
+        else:
+            self.primary = colors.HexColor(look.primary)
+            self.accent = colors.HexColor(look.accent)
+            self.on_primary = colors.HexColor(look.text_on_primary)
+            self.ink, self.muted, self.tones = INK, MUTED, TONES
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    written_for: ParagraphStyle
+    heading: ParagraphStyle
+    body: ParagraphStyle
+    entry: ParagraphStyle
+    bullet: ParagraphStyle
+    question: ParagraphStyle
+    answer: ParagraphStyle
+    checklist: ParagraphStyle
+    cell: ParagraphStyle
+    header_cell: ParagraphStyle
+    small: ParagraphStyle
+    reference: ParagraphStyle
+
+
+def make_styles(fonts: FontSet, primary: colors.Color, on_primary: colors.Color, ink=None, muted=None,
+                scale: float = 1.0) -> Styles:
+    """The paragraph styles; scale > 1 for large print (every size, space and indent grows)."""
+    ink, muted = ink or INK, muted or MUTED
+    body = ParagraphStyle("body", fontName=fonts.regular, fontSize=11.5, leading=15.2, textColor=ink,
+                          spaceAfter=4, alignment=TA_RIGHT if fonts.rtl else TA_LEFT,
+                          wordWrap="RTL" if fonts.rtl else ("CJK" if fonts.cjk else None),
+                          shaping=1 if fonts.shaping else 0)
+    styles = _latin_styles(body, fonts, primary, on_primary, muted)
+    if scale != 1.0:
+        styles = Styles(**{name: _scaled(style, scale) for name, style in vars(styles).items()})
+    if fonts.rtl:  # indents are measured from the start of the line, which is on the right
+        return Styles(**{name: _mirrored(style) for name, style in vars(styles).items()})
+    return styles
+
+
+def _scaled(style: ParagraphStyle, scale: float) -> ParagraphStyle:
+    """Large print: everything grows, and no text is smaller than the 16 pt body."""
+    scaled = ParagraphStyle(style.name + "-large", parent=style)
+    for name in ("fontSize", "leading", "spaceAfter", "spaceBefore", "leftIndent", "rightIndent", "bulletIndent",
+                 "bulletFontSize"):
+        setattr(scaled, name, getattr(style, name) * scale)
+    scaled.fontSize = max(scaled.fontSize, LARGE_BODY)
+    scaled.bulletFontSize = max(scaled.bulletFontSize, LARGE_BODY)
+    scaled.leading = max(scaled.leading, scaled.fontSize * 1.35)  # a little more air between lines
+    return scaled
+
+
+def _mirrored(style: ParagraphStyle) -> ParagraphStyle:
+    mirrored = ParagraphStyle(style.name + "-rtl", parent=style)
+    mirrored.leftIndent, mirrored.rightIndent = style.rightIndent, style.leftIndent
+    return mirrored
+
+
+def _latin_styles(body: ParagraphStyle, fonts: FontSet, primary: colors.Color, on_primary: colors.Color,
+                  muted: colors.Color) -> Styles:
+    marks = f"{face_for(BULLET, fonts) or fonts.regular}-Bold"  # bullets and numbers may need a fallback face
+    return Styles(
+        title=ParagraphStyle("title", parent=body, fontName=fonts.bold, fontSize=23, leading=28,
+                             textColor=primary, spaceAfter=4),
+        subtitle=ParagraphStyle("subtitle", parent=body, fontSize=14, leading=19, spaceAfter=6),
+        written_for=ParagraphStyle("written_for", parent=body, fontName=fonts.bold, fontSize=12, leading=16,
+                                   spaceAfter=8),
+        heading=ParagraphStyle("heading", parent=body, fontName=fonts.bold, fontSize=15.5, leading=20,
+                               textColor=primary, spaceAfter=5, keepWithNext=1),
+        body=body,
+        entry=ParagraphStyle("entry", parent=body, spaceAfter=3),
+        bullet=ParagraphStyle("bullet", parent=body, spaceAfter=3, leftIndent=15, bulletIndent=3,
+                              bulletFontName=marks, bulletFontSize=11.5, bulletColor=primary),
+        question=ParagraphStyle("question", parent=body, fontName=fonts.bold, fontSize=12.5, leading=17,
+                                spaceAfter=2, keepWithNext=1),
+        answer=ParagraphStyle("answer", parent=body),
+        checklist=ParagraphStyle("checklist", parent=body, leftIndent=5 * mm + 5 * mm, spaceAfter=6),
+        cell=ParagraphStyle("cell", parent=body, fontSize=11, leading=14.5, spaceAfter=0),
+        header_cell=ParagraphStyle("header_cell", parent=body, fontName=fonts.bold, fontSize=11, leading=14.5,
+                                   textColor=on_primary, spaceAfter=0),
+        small=ParagraphStyle("small", parent=body, fontSize=9, leading=12, textColor=muted, spaceAfter=4),
+        reference=ParagraphStyle("reference", parent=body, fontSize=10, leading=13, spaceAfter=3,
+                                 leftIndent=18, bulletIndent=0, bulletFontName=marks, bulletFontSize=10),
+    )
