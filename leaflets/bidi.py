@@ -1,24 +1,21 @@
-"""The Unicode bidirectional algorithm for ReportLab's right-to-left paragraphs, from python-bidi.
+"""The Unicode bidirectional algorithm (UAX #9) from python-bidi, for right-to-left lines.
 
-ReportLab lays out right-to-left text when a module named `rlbidi` offers
-`log2vis` (its own helper, not published on PyPI). This is that function,
-built on python-bidi's implementation of the algorithm (UAX #9), with the
-visual-to-logical index map ReportLab needs to keep words and their fonts
-together. leaflets/__init__.py registers it before ReportLab is imported.
+Two uses: `levels` and `visual_order` let the PDF renderer order the words and
+the runs inside a word on each line it has broken (leaflets/render/pdf/lines.py),
+and `log2vis` is the helper ReportLab looks for in a module named `rlbidi`;
+leaflets/__init__.py registers it before ReportLab is imported.
 """
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from bidi import algorithm
 
 
-def log2vis(text: str, base_direction: str | None = "RTL", clean: bool = True,
-            positions_V_to_L: list[int] | None = None) -> str:
-    """Text in display (visual) order; fills positions_V_to_L[visual index] = logical index."""
+def _resolved(text: str, base_level: int | None) -> dict:
     storage = algorithm.get_empty_storage()
-    direction = (base_direction or "").upper()
-    level = {"RTL": 1, "LTR": 0}.get(direction)
-    storage["base_level"] = algorithm.get_base_level(text) if level is None else level
+    storage["base_level"] = algorithm.get_base_level(text) if base_level is None else base_level
     storage["base_dir"] = ("L", "R")[storage["base_level"]]
     algorithm.get_embedding_levels(text, storage)
     for index, char in enumerate(storage["chars"]):
@@ -27,6 +24,38 @@ def log2vis(text: str, base_direction: str | None = "RTL", clean: bool = True,
     algorithm.resolve_weak_types(storage)
     algorithm.resolve_neutral_types(storage, False)
     algorithm.resolve_implicit_levels(storage, False)
+    return storage
+
+
+def levels(text: str, base_level: int) -> list[int]:
+    """The embedding level of each character of a paragraph (0 left to right, 1 right to left)."""
+    return [char["level"] for char in _resolved(text, base_level)["chars"]]
+
+
+def visual_order(item_levels: Sequence[int]) -> list[int]:
+    """Indices of items (words, runs) in display order, left to right, by rule L2 of UAX #9:
+    from the highest level down to the lowest odd one, reverse every run at that level or above."""
+    order = list(range(len(item_levels)))
+    odd = [level for level in item_levels if level % 2]
+    if not odd:
+        return order
+    for level in range(max(item_levels), min(odd) - 1, -1):
+        start = None
+        for position in range(len(order) + 1):
+            inside = position < len(order) and item_levels[order[position]] >= level
+            if inside and start is None:
+                start = position
+            elif not inside and start is not None:
+                order[start:position] = reversed(order[start:position])
+                start = None
+    return order
+
+
+def log2vis(text: str, base_direction: str | None = "RTL", clean: bool = True,
+            positions_V_to_L: list[int] | None = None) -> str:
+    """Text in display (visual) order; fills positions_V_to_L[visual index] = logical index."""
+    direction = (base_direction or "").upper()
+    storage = _resolved(text, {"RTL": 1, "LTR": 0}.get(direction))
     algorithm.reorder_resolved_levels(storage, False)
     algorithm.apply_mirroring(storage, False)
     chars = storage["chars"]

@@ -12,6 +12,7 @@ from ... import __version__
 from ...fonts import check_coverage, fonts_for
 from ...leaflet import Leaflet, texts
 from .layout import Layout
+from .lines import recording_glyph_texts
 from .page import PageFurniture, numbered_canvas
 from .story import Story
 from .styles import MARGIN, PAPER_SIZES, PrintOptions
@@ -29,7 +30,8 @@ def render_pdf(leaflet: Leaflet, paper: str = "a4", options: PrintOptions = Prin
     fonts = fonts_for(leaflet.language)
     check_coverage(texts(leaflet), fonts)
     layout = Layout(leaflet, PAPER_SIZES[paper], fonts, options)
-    pages = build(layout, buffer)
+    with recording_glyph_texts():  # what shaped glyphs stand for, for this document's ToUnicode maps
+        pages = build(layout, buffer)
     return RenderedPdf(layout.tagger.finish(buffer.getvalue(), leaflet.title), pages)
 
 

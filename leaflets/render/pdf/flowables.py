@@ -14,7 +14,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
 from ..tagging import Element, Tagger
-from .lines import pdf_text
+from .lines import paragraph_context, pdf_text, visual_line
 from .styles import BODY
 
 
@@ -52,7 +52,13 @@ class SpokenParagraph(RLParagraph):
     label_tag: Element | None = None
     label_colour = colors.black
     continued = False         # the second part of a split paragraph: no second label
+    bidi = False              # has right-to-left words: each line's words are put in display order
     _marked = False           # drawn once already: a repeated table header is an artifact
+
+    def breakLines(self, width):
+        text = "".join(getattr(frag, "text", "") for frag in self.frags)
+        with paragraph_context(text, self.style.wordWrap == "RTL"):
+            return super().breakLines(width)
 
     def split(self, available_width, available_height):
         if not getattr(self, "allowSplitting", 1):
@@ -60,7 +66,7 @@ class SpokenParagraph(RLParagraph):
         parts = super().split(available_width, available_height)
         if len(parts) == 2:
             for part in parts:
-                for name in ("tagger", "tag", "label", "label_tag", "label_colour"):
+                for name in ("tagger", "tag", "label", "label_tag", "label_colour", "bidi"):
                     setattr(part, name, getattr(self, name))
             parts[1].continued = True
             if self.spoken:
@@ -87,10 +93,23 @@ class SpokenParagraph(RLParagraph):
 
     def _draw_text(self):
         if not self.spoken:
-            return super().draw()
+            return self._draw_lines()
         self.canv.addLiteral(f"/Span <</ActualText {pdf_text(self.spoken)}>> BDC")
-        super().draw()
+        self._draw_lines()
         self.canv.addLiteral("EMC")
+
+    def _draw_lines(self):
+        """ReportLab draws the words of a line in the order they are stored; a line with right-to-left
+        words is drawn from a copy in display order, so splitting still sees reading order."""
+        lines = self.blPara.lines
+        if not self.bidi or self.blPara.kind != 1:
+            return super().draw()
+        base = 1 if self.style.wordWrap == "RTL" else 0
+        self.blPara.lines = [visual_line(line, base) for line in lines]
+        try:
+            super().draw()
+        finally:
+            self.blPara.lines = lines
 
     def _draw_label(self):
         if not self.label or self.continued:
@@ -113,7 +132,7 @@ def _word_count(paragraph: RLParagraph) -> int:
     lines = paragraph.blPara.lines
     if paragraph.blPara.kind == 0:  # one font: (extra space, [words]) per line
         return sum(len(words) for _, words in lines)
-    return sum(len(line.words) for line in lines)
+    return sum(len("".join(frag.text for frag in line.words if hasattr(frag, "text")).split()) for line in lines)
 
 
 class TickedParagraph(SpokenParagraph):

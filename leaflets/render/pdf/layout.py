@@ -10,7 +10,7 @@ from ...fonts import FontSet
 from ...leaflet import Entry, Leaflet
 from ..tagging import Element, Tagger
 from .flowables import SpokenParagraph
-from .lines import markup
+from .lines import has_rtl, markup
 from .styles import FIRST_BAND, FOOTER, LATER_BAND, MARGIN, Palette, PrintOptions, make_styles
 
 
@@ -43,7 +43,12 @@ class Layout:
         body = markup if markup is not None else self.markup(text)
         paragraph = (cls or SpokenParagraph)(f"<b>{body}</b>" if bold else body, style, **options)
         if self.fonts.shaping or self.fonts.rtl:
+            # Shaped and right-to-left glyphs are drawn in display order (a Devanagari vowel sign before
+            # its consonant, Arabic from the right), so the paragraph also says its words in reading
+            # order for screen readers. Readers that ignore the span still get real letters from each
+            # glyph (lines.to_unicode_cmap).
             paragraph.spoken = " ".join(text.split())
+        paragraph.bidi = self.fonts.rtl or has_rtl(text)
         if tag is not None:
             paragraph.tagger, paragraph.tag = self.tagger, tag
         return paragraph
@@ -58,9 +63,5 @@ class Layout:
         return paragraph
 
     def entry(self, entry: Entry) -> str:
-        if self.fonts.rtl:
-            # ReportLab orders right-to-left words correctly within one run of one font; a bold lead
-            # would be a second run, and its words would come out in the wrong order.
-            return self.markup(f"{entry.lead} {entry.text}" if entry.lead else entry.text)
         lead = f"<b>{self.markup(entry.lead)}</b> " if entry.lead else ""
         return lead + self.markup(entry.text)

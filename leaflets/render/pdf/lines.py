@@ -6,12 +6,20 @@ which order lives here, so scripts are set in one place.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
+from typing import Iterator
 from xml.sax.saxutils import escape
 
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import ttfonts as _ttfonts
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import paragraph as _paragraph_module
 
+from ...bidi import levels, visual_order
 from ...fonts import BIDI_CONTROLS, FontSet, draws, face_for
 from ...leaflet import Entry
 
@@ -63,3 +71,224 @@ def pdf_text(text: str) -> str:
     """A PDF text string (UTF-16BE, hex) without bidi control characters."""
     clean = "".join(c for c in text if c not in BIDI_CONTROLS)
     return "<FEFF" + clean.encode("utf-16-be").hex().upper() + ">"
+
+
+# --- right-to-left lines and shaped glyphs -------------------------------------------------------
+#
+# ReportLab breaks lines and shapes each word with HarfBuzz, but with shaping on it leaves the text
+# of a line in reading order, and shapes a word such as "999." in one direction. We keep its line
+# breaking and apply the bidirectional algorithm (UAX #9) ourselves: the levels of a paragraph's
+# characters are resolved once (`paragraph_context`); each word is shaped run by run, each run of one
+# level in its own direction, and every glyph remembers its level (`shape_word`); when a line is
+# drawn, its runs are put in display order by rule L2 (`visual_line`). Numbers and Latin words in
+# Arabic text stay left to right; punctuation goes where the algorithm puts it.
+#
+# Shaped glyphs without a character of their own (joined forms, ligatures, conjuncts) get a
+# private-use code point from ReportLab; `shape_word` records the characters each stands for, and the
+# ToUnicode map of the embedded font says so (`to_unicode_cmap`), so text extraction that ignores
+# ActualText still reads real letters.
+
+_paragraph: ContextVar[tuple[int, str, list[int], list[int]]] = ContextVar("paragraph", default=(0, "", [], [0]))
+_glyph_texts: ContextVar[dict[tuple[str, int], str] | None] = ContextVar("glyph_texts", default=None)
+_reportlab_shape = _ttfonts.shapeFragWord
+_reportlab_to_unicode = _ttfonts.makeToUnicodeCMap
+_PRIVATE = range(0xE000, 0xF900)
+_RTL_CLASSES = frozenset(("R", "AL"))
+_MIRRORS = dict(zip("()<>[]{}«»‹›", ")(><][}{»«›‹"))
+
+
+@contextmanager
+def paragraph_context(text: str, rtl: bool) -> Iterator[None]:
+    """Words shaped inside this block belong to this paragraph, right to left or left to right.
+
+    ReportLab shapes a paragraph's words one by one, in order; the levels of the whole paragraph are
+    resolved here once, so that each word's characters get the levels they have in context (the comma
+    in "Riverside Hospital, Level 2" stays with the English words around it).
+    """
+    base = 1 if rtl else 0
+    resolved = levels(text, base) if (rtl or has_rtl(text)) else []
+    token = _paragraph.set((base, text, resolved, [0]))
+    try:
+        yield
+    finally:
+        _paragraph.reset(token)
+
+
+@contextmanager
+def recording_glyph_texts() -> Iterator[dict[tuple[str, int], str]]:
+    """Collect, for one document, the characters each private-use glyph stands for."""
+    token = _glyph_texts.set({})
+    try:
+        yield _glyph_texts.get()
+    finally:
+        _glyph_texts.reset(token)
+
+
+def has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(char) in _RTL_CLASSES for char in text)
+
+
+def _word_levels(word: str) -> list[int]:
+    """The levels of a word's characters where it stands in its paragraph (alone, if not found)."""
+    base, text, resolved, cursor = _paragraph.get()
+    start = text.find(word, cursor[0]) if resolved else -1
+    if start < 0:
+        return levels(word, base)
+    cursor[0] = start + len(word)
+    return resolved[start:start + len(word)]
+
+
+def shape_word(word, features=None, force=False):
+    """ReportLab's shapeFragWord, shaping each run of one level in its own direction; every glyph
+    carries its level for `visual_line`, and private-use glyphs are recorded for ToUnicode."""
+    if isinstance(word, _ttfonts.ShapedFragWord):
+        return word
+    parts = word[1:]
+    if not parts or any(hasattr(frag, "cbDefn") for frag, _ in parts):
+        return _reportlab_shape(word)
+    text = "".join(piece for _, piece in parts)
+    if not text or (_paragraph.get()[0] == 0 and not has_rtl(text)):
+        return _record(_reportlab_shape(word), text)
+    char_levels = _word_levels(text)
+    runs: list[tuple[int, list]] = []  # (level, [(frag, text), ...]) in reading order
+    index = 0
+    for frag, piece in parts:
+        for offset, char in enumerate(piece):
+            level = char_levels[index + offset]
+            if not runs or runs[-1][0] != level:
+                runs.append((level, []))
+            pieces = runs[-1][1]
+            if pieces and pieces[-1][0] is frag:
+                pieces[-1] = (frag, pieces[-1][1] + char)
+            else:
+                pieces.append((frag, char))
+        index += len(piece)
+    result = _ttfonts.makeShapedFragWord(word)([0])
+    for level, pieces in runs:
+        run_text = "".join(piece for _, piece in pieces)
+        if level % 2 and not has_rtl(run_text):
+            # Only neutral characters (punctuation) at a right-to-left level: HarfBuzz would set them
+            # left to right, so they are given to it in display order, mirrored: "(" shows as ")".
+            pieces = [(frag, "".join(_MIRRORS.get(c, c) for c in reversed(piece))) for frag, piece in reversed(pieces)]
+        width = sum(pdfmetrics.stringWidth(piece, frag.fontName, frag.fontSize) for frag, piece in pieces)
+        shaped = _record(_reportlab_shape([width, *pieces], force=True), run_text)
+        for _, piece in shaped[1:]:
+            for item in getattr(piece, "__shapeData__", ()):
+                item.level = level
+        result[0] += shaped[0]
+        result.extend(shaped[1:])
+    return result
+
+
+def _record(shaped, text: str):
+    """Note the characters each private-use glyph of a shaped word stands for (its HarfBuzz cluster,
+    less the characters other glyphs of the cluster show), for the document's ToUnicode maps."""
+    texts = _glyph_texts.get()
+    if texts is None or not isinstance(shaped, _ttfonts.ShapedFragWord):
+        return shaped
+    glyphs = []  # (face, code, cluster)
+    for frag, piece in shaped[1:]:
+        data = getattr(piece, "__shapeData__", None)
+        if data is None:
+            continue
+        face = _face_key(frag.fontName)
+        glyphs += [(face, ord(char), item.cluster) for char, item in zip(piece, data)]
+    if not any(code in _PRIVATE for _, code, _ in glyphs):
+        return shaped
+    starts = sorted({cluster for *_, cluster in glyphs if 0 <= cluster < len(text)})
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(text)
+        members = [(face, code) for face, code, cluster in glyphs if cluster == start]
+        private = [(face, code) for face, code in members if code in _PRIVATE]
+        if not private:
+            continue
+        rest = list(text[start:end])
+        for _, code in members:
+            if code not in _PRIVATE and chr(code) in rest:
+                rest.remove(chr(code))
+        for position, key in enumerate(private):
+            last = position == len(private) - 1
+            share = "".join(rest) if last else (rest.pop(0) if len(rest) > len(private) - position else "")
+            texts.setdefault(key, share or "\u200c")  # an empty share: a zero-width non-joiner, never private use
+    return shaped
+
+
+def _face_key(font_name: str) -> str:
+    face = pdfmetrics.getFont(font_name).face
+    return (face.name + face.subfontNameX).decode("pdfdoc")
+
+
+def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """ReportLab's ToUnicode CMap, with private-use glyphs mapped to the characters they stand for
+    and Arabic presentation forms to their letters."""
+    texts = _glyph_texts.get() or {}
+    face = fontname.split("+", 1)[-1]
+    mapped = [texts.get((face, code)) or _letters(code) for code in subset]
+    if not any(mapped):
+        return _reportlab_to_unicode(fontname, subset)
+    lines = _reportlab_to_unicode(fontname, subset).split("\n")
+    first = lines.index(f"{len(subset)} beginbfchar") + 1
+    for index, text in enumerate(mapped):
+        if text:
+            lines[first + index] = f"<{index:02X}> <{text.encode('utf-16-be').hex().upper()}>"
+    return "\n".join(lines)
+
+
+def _letters(code: int) -> str | None:
+    """The letters an Arabic presentation form is drawn for (NFKC), or None for any other code."""
+    if 0xFB50 <= code <= 0xFDFF or 0xFE70 <= code <= 0xFEFF:
+        letters = unicodedata.normalize("NFKC", chr(code))
+        return letters if letters != chr(code) else None
+    return None
+
+
+def visual_line(line, base: int):
+    """A broken line (ReportLab's FragLine) with its runs in display order by rule L2 (left to right;
+    for a right-to-left paragraph, right to left, as ReportLab expects them)."""
+    units: list[list] = []  # [frag, start, end, level]; a space's level is settled below
+    for frag in line.words:
+        if hasattr(frag, "cbDefn"):
+            units.append([frag, 0, 0, base])
+            continue
+        text = frag.text
+        data = getattr(text, "__shapeData__", None)
+        for index, char in enumerate(text):
+            level = None if char == " " else _level_of(char, data[index] if data else None, base)
+            if units and units[-1][0] is frag and units[-1][3] == level and units[-1][2] == index:
+                units[-1][2] = index + 1
+            else:
+                units.append([frag, index, index + 1, level])
+    for position, unit in enumerate(units):  # a space between two runs takes the lower level (N1, N2)
+        if unit[3] is None:
+            left = next((u[3] for u in reversed(units[:position]) if u[3] is not None), base)
+            right = next((u[3] for u in units[position + 1:] if u[3] is not None), base)
+            unit[3] = min(left, right)
+    order = visual_order([unit[3] for unit in units])
+    if order == list(range(len(units))) and not base:
+        return line
+    frags: list = []
+    for frag, start, end, _ in (units[i] for i in order):
+        if hasattr(frag, "cbDefn"):
+            frags.append(frag)
+        elif frags and frags[-1].__dict__.get("_source") is frag:
+            frags[-1].text = frags[-1].text + frag.text[start:end]  # slices keep their shaping data
+        else:
+            frags.append(frag.clone(text=frag.text[start:end], _source=frag))
+    if base:  # ReportLab reverses the pieces of a right-to-left line before drawing them
+        frags.reverse()
+    return line.clone(words=frags)
+
+
+def _level_of(char: str, data, base: int) -> int:
+    """A glyph's level from its shaping, or, for text that was not shaped, from its character."""
+    level = getattr(data, "level", None)
+    if level is not None:
+        return level
+    kind = unicodedata.bidirectional(char)
+    if kind in _RTL_CLASSES:
+        return 1
+    return 2 if base and kind in ("L", "EN", "AN") else base
+
+
+_paragraph_module.shapeFragWord = shape_word
+_ttfonts.makeToUnicodeCMap = to_unicode_cmap

@@ -1,0 +1,112 @@
+"""Right-to-left leaflets read as a native reader reads them, checked from the glyphs on the page.
+
+Nothing here asks the code that wrote the PDF: pdfminer reads glyph positions and their ToUnicode
+text (ActualText ignored), and Pillow with libraqm sets the reference lines.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageDraw, ImageFont, features
+
+from leaflets.paths import FONTS_DIR
+from tests.conftest import run_generate
+from tests.reading import ink_runs, page_reading, plain_words
+from tests.test_languages import translated
+
+RTL_LANGUAGES = ["ar"]
+SHAPED_LANGUAGES = ["ar", "hi"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("rtl")
+    made = {}
+    for name, options in {
+        "ar": ["--lang", "ar"],
+        "ar-large-contrast": ["--lang", "ar", "--large-print", "--high-contrast", "--paper", "letter"],
+        "ar-for-you": ["--lang", "ar", "--patient-name", "محمد علي حسن", "--notes", "امش كل يوم 10 دقائق"],
+        "hi": ["--lang", "hi"],
+    }.items():
+        out = folder / f"{name}.pdf"
+        result = run_generate("build", *options, "--allow-overdue", "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        made[name] = out
+    return made
+
+
+def reading(pdf: Path) -> str:
+    pages = int(subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+                .stdout.split("Pages:")[1].split()[0])
+    return " ".join(page_reading(pdf, page) for page in range(pages))
+
+
+def filled(text: str) -> str:
+    return text.replace("{{ brand.emergency_number }}", "999")
+
+
+@pytest.mark.parametrize("variant", ["ar", "ar-large-contrast"])
+def test_each_line_reads_from_its_right_edge(built, variant):
+    """Title, emergency box, a paragraph of several lines, a tick-box item with its bold lead, footer."""
+    text = reading(built[variant])
+    arabic = translated("ar")
+    for key in ("title", "emergency.title", "intro.paragraphs.1", "emergency.breathless.text"):
+        assert plain_words(filled(arabic[key])) in text, key
+    tick = f"{arabic['tips.start-gently.lead']} {arabic['tips.start-gently.text']}"
+    assert plain_words(tick) in text, "tick-box item"
+    assert plain_words("VASC-DVT-001 · الإصدار 1.0 · المراجعة قبل 1 نوفمبر 2028") in text, "footer"
+    assert plain_words("صفحة 1 من") in text, "page number"
+
+
+def test_the_for_you_box_reads_right_to_left(built):
+    text = reading(built["ar-for-you"])
+    assert "محمد علي حسن" in text
+    assert plain_words("امش كل يوم 10 دقائق") in text, "numbers stay left to right inside Arabic"
+
+
+@pytest.mark.parametrize("language", SHAPED_LANGUAGES)
+def test_text_without_actualtext_has_no_private_use_characters(built, language):
+    from pdfminer.high_level import extract_text
+    text = extract_text(str(built[language]))
+    private = sorted({c for c in text if 0xE000 <= ord(c) <= 0xF8FF})
+    assert not private, f"{len(private)} private-use characters, e.g. {private[:5]}"
+    assert len(text) > 5000
+
+
+# --- against an independent renderer --------------------------------------------------------------
+
+def _title_strip(pdf: Path, tmp_path: Path, dpi: int, height: int) -> Image.Image:
+    """The title line as printed: `height` rows from its first inked row, under the header band."""
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "1", "-png", "-singlefile", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    page = Image.open(tmp_path / "page.png").convert("L")
+    top = round(36 / 25.4 * dpi)  # the title starts under the header band, 38 mm down
+    band = page.crop((0, top, page.width, top + round(16 / 25.4 * dpi)))
+    pixels = band.load()
+    first = next(y for y in range(band.height) if any(pixels[x, y] < 110 for x in range(band.width)))
+    return band.crop((0, first, band.width, first + height))
+
+
+@pytest.mark.skipif(not features.check("raqm"), reason="Pillow without libraqm: install libraqm0 and libfribidi0")
+@pytest.mark.parametrize("language, font, direction", [
+    ("ar", "NotoNaskhArabicLatin-Bold.ttf", "rtl"), ("hi", "NotoSansDevanagariLatin-Bold.ttf", "ltr")])
+def test_title_words_match_an_independent_rendering(built, tmp_path, language, font, direction):
+    """Pillow + libraqm sets the title in the same face and size; the word boxes, from the reading
+    start, must have the same widths in the same order (a reversed line fails)."""
+    dpi, size = 150, 23
+    face = ImageFont.truetype(str(FONTS_DIR / font), round(size * dpi / 72), layout_engine=ImageFont.Layout.RAQM)
+    title = translated(language)["title"]
+    reference = Image.new("L", (round(8.5 * dpi), round(size * dpi / 72 * 2)), 255)
+    ImageDraw.Draw(reference).text((10, 5), title, font=face, fill=0, direction=direction, language=language)
+    reference = reference.crop(ImageChops.invert(reference).getbbox())
+    strip = _title_strip(built[language], tmp_path, dpi, reference.height)
+    gap = round(dpi * size / 72 * 0.18)  # a space, not the gap between two unjoined letters
+    ours, theirs = ink_runs(strip, gap), ink_runs(reference, gap)
+    widths = lambda runs: [end - start for start, end in (runs[::-1] if direction == "rtl" else runs)]
+    assert len(ours) == len(theirs) == len(title.split()), (ours, theirs)
+    for mine, other in zip(widths(ours), widths(theirs)):
+        assert abs(mine - other) <= max(4, 0.08 * other), (widths(ours), widths(theirs))
