@@ -6,7 +6,7 @@ change sizes and colours here and nowhere else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -105,7 +105,11 @@ def make_styles(fonts: FontSet, primary: colors.Color, on_primary: colors.Color,
     if scale != 1.0:
         styles = Styles(**{name: _scaled(style, scale) for name, style in vars(styles).items()})
     if fonts.rtl:  # indents are measured from the start of the line, which is on the right
-        return Styles(**{name: _mirrored(style) for name, style in vars(styles).items()})
+        mirrored = Styles(**{name: _mirrored(style) for name, style in vars(styles).items()})
+        # Sources are cited as published, in English: left to right, number on the left, whatever
+        # the leaflet's direction (a web address set right to left comes out scrambled).
+        return replace(mirrored, reference=ParagraphStyle(styles.reference.name + "-ltr", parent=styles.reference,
+                                                          alignment=TA_LEFT, wordWrap=None))
     return styles
 
 
