@@ -110,3 +110,11 @@ def test_title_words_match_an_independent_rendering(built, tmp_path, language, f
     assert len(ours) == len(theirs) == len(title.split()), (ours, theirs)
     for mine, other in zip(widths(ours), widths(theirs)):
         assert abs(mine - other) <= max(4, 0.08 * other), (widths(ours), widths(theirs))
+
+
+def test_sources_in_an_arabic_leaflet_read_left_to_right(built):
+    """Sources are cited in English as published: a web address must survive, to be typed in."""
+    from pdfminer.high_level import extract_text  # glyphs in the order they stand on the line
+    squeezed = "".join(extract_text(str(built["ar"])).split())
+    assert "https://www.nhs.uk/conditions/deep-vein-thrombosis-dvt/" in squeezed
+    assert "ACCPguidelines.CHEST,2012." in squeezed
