@@ -255,6 +255,68 @@ def test_actionability_needs_a_checklist_and_a_help_box(cli, content_copy):
     assert {"the handout has no checklist of things to do", "the handout has no 'when to get help' box"} <= messages
 
 
+TRANSLATIONS = Path("dvt-walking") / "translations"
+
+
+@pytest.mark.parametrize("language, old, new, message", [
+    ("fr", "par exemple 10 à 15 minutes", "par exemple 5 à 20 minutes",
+     "'tips.start-gently.text' has the numbers 5, 20 where the English has the numbers 10, 15"),
+    ("hi", "जैसे दिन में 10 से 15 मिनट, चाहे", "जैसे दिन में १० से २० मिनट, चाहे",
+     "'tips.start-gently.text' has the numbers 10, 20 where the English has the numbers 10, 15"),
+    ("es", "{{ brand.emergency_number }}", "112",
+     "has the numbers 112 where the English has no numbers"),
+], ids=["changed-number", "devanagari-digits", "variable-replaced"])
+def test_translations_keep_numbers_and_variables(cli, content_copy, language, old, new, message):
+    edit(content_copy / TRANSLATIONS / f"{language}.yaml", old, new)
+    code, report = check(cli, "--content", str(content_copy), languages=(language,))
+    errors = [f for f in findings(report, "translations", "error") if "where the English has" in f["message"]]
+    assert code == 1 and errors, report["findings"]
+    assert any(message in f["message"] for f in errors), [f["message"] for f in errors]
+    assert all(f["file"].endswith(f"{language}.yaml") and f["line"] > 1 and f["key"] for f in errors)
+    if "variable" in message:
+        assert any("no variables where the English has the variables {{ brand.emergency_number }}" in f["message"]
+                   for f in errors)
+
+
+@pytest.mark.parametrize("language, same, changed", [
+    ("ar", ("مثلًا من 10 إلى 15 دقيقة في اليوم، ولو", "مثلًا من ١٠ إلى ١٥ دقيقة في اليوم، ولو"),
+     ("خلال أول 1 إلى 2 أسبوع.", "خلال أول ٢ إلى ٣ أسبوع.")),
+    ("hi", ("जैसे दिन में 10 से 15 मिनट, चाहे", "जैसे दिन में १० से १५ मिनट, चाहे"),
+     ("लगभग 4 घंटे से ज़्यादा", "लगभग 6 घंटे से ज़्यादा")),
+    ("fr", ("par exemple 10 à 15 minutes", "par exemple 15 à 10 minutes"),
+     ("pendant les 1 à 2 premières semaines.", "pendant les 1 à 3 premières semaines.")),
+], ids=["arabic-indic", "devanagari", "reordered"])
+def test_the_same_numbers_in_other_digits_or_order_pass_a_changed_one_does_not(cli, content_copy, language, same,
+                                                                              changed):
+    for old, new in (same, changed):
+        edit(content_copy / TRANSLATIONS / f"{language}.yaml", old, new)
+    code, report = check(cli, "--content", str(content_copy), languages=(language,))
+    reported = [f for f in findings(report, "translations") if "where the English has" in f["message"]]
+    assert code == 1 and len(reported) == 1, [f["message"] for f in reported]
+    line = reported[0]["line"]
+    text = (content_copy / TRANSLATIONS / f"{language}.yaml").read_text(encoding="utf-8").splitlines()
+    assert changed[1] in " ".join(text[line - 1:line + 2]), (line, changed)
+
+
+def test_wording_keeps_the_variables_of_the_english_wording(tmp_path):
+    from leaflets.model import UiStrings
+    from leaflets.quality.translations import check_wording_facts
+    from leaflets.validation import validate
+    from leaflets.yamlsource import load_yaml
+
+    strings = ROOT / "templates" / "strings"
+    english = validate(UiStrings, load_yaml(strings / "en.yaml", what="wording file"))
+    broken = tmp_path / "fr.yaml"
+    broken.write_text((strings / "fr.yaml").read_text(encoding="utf-8").replace(
+        "Demandez-la-nous au {{ brand.phone }}.", "Demandez-la-nous au 01 23 45 67 89."), encoding="utf-8")
+    french = validate(UiStrings, load_yaml(broken, what="wording file"))
+    found = check_wording_facts(french, english)
+    assert [f.key for f in found] == ["about_lines", "about_lines"] and all(f.file == str(broken) for f in found)
+    assert all(f.line and f.line > 1 for f in found)
+    original = validate(UiStrings, load_yaml(strings / "fr.yaml", what="wording file"))
+    assert check_wording_facts(original, english) == []
+
+
 def test_missing_content_folder_is_a_usage_error(tmp_path):
     result = run_generate("check", "--content", str(tmp_path / "nowhere"))
     assert result.returncode == 2 and "content folder not found" in result.stderr and "Traceback" not in result.stderr

@@ -165,8 +165,15 @@ def test_every_translation_covers_every_text_and_is_current():
         import yaml
         data = yaml.safe_load((ROOT / "handouts" / TRANSLATIONS / f"{language}.yaml").read_text(encoding="utf-8"))
         assert all(entry["source"] == fingerprint(source[key]) for key, entry in data["texts"].items()), language
-        for key, text in texts.items():  # variables survive translation untouched
+        for key, text in texts.items():  # variables and numbers survive translation untouched
             assert sorted(re.findall(r"\{\{.*?\}\}", text)) == sorted(re.findall(r"\{\{.*?\}\}", source[key])), key
+            assert _numbers(text) == _numbers(source[key]), (language, key)
+
+
+def _numbers(text: str) -> list[int]:
+    """The numbers of a text, whatever its digits' script."""
+    ascii_text = "".join(str(unicodedata.decimal(c)) if unicodedata.category(c) == "Nd" else c for c in text)
+    return sorted(int(n) for n in re.findall(r"[0-9]+", ascii_text))
 
 
 # --- the translation workflow ------------------------------------------------------------------

@@ -99,6 +99,9 @@ def _wording(report: Report) -> list[UiStrings]:
             continue
         valid.append(strings)
         report.add(translations.check_wording_glyphs(strings))
+    english = next((s for s in valid if s.language == "en"), None)
+    for strings in valid if english else []:
+        report.add(translations.check_wording_facts(strings, english))
     return valid
 
 

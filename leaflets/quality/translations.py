@@ -8,8 +8,11 @@ from ..fonts import fonts_for, missing_characters
 from ..model import UiStrings
 from ..translation import TRANSLATIONS_DIR, Translation, compare, entry_where, load_translation, units
 from ..validation import where_of
+from .facts import differences
 from .findings import Finding
 from .templates import wording_texts
+
+KEEP_HINT = "a translation rewords, but keeps every number, {{ variable }} and web address of the English"
 
 
 def check_translations(loaded: LoadedHandout, only: list[str] | None = None) -> tuple[list[Finding], list[str]]:
@@ -26,7 +29,7 @@ def check_translations(loaded: LoadedHandout, only: list[str] | None = None) -> 
         except LeafletError as exc:
             findings += Finding.from_error("schema", exc)
             continue
-        errors = _coverage(translation, source_units) + _glyphs(translation)
+        errors = _coverage(translation, source_units) + _glyphs(translation) + _facts(translation, source_units)
         findings += errors
         if translation.status == "draft":
             findings.append(Finding.of(
@@ -56,6 +59,15 @@ def _coverage(translation: Translation, source_units) -> list[Finding]:
     return findings
 
 
+def _facts(translation: Translation, source_units) -> list[Finding]:
+    """A translated text whose numbers, variables or web addresses differ from its English: an error."""
+    english = {unit.key: unit.text for unit in source_units}
+    return [Finding.of("translations", "error", f"'{key}' has {difference}", entry_where(translation, key),
+                       f"{KEEP_HINT}: \"{english[key][:80]}\"")
+            for key, entry in translation.texts.items() if key in english
+            for difference in differences(english[key], entry.text)]
+
+
 def _glyphs(translation: Translation) -> list[Finding]:
     return [f for error in unprintable(translation) for f in Finding.from_error("translations", error)]
 
@@ -67,3 +79,23 @@ def check_wording_glyphs(strings: UiStrings) -> list[Finding]:
                        f"with the {strings.language} fonts", where_of(model, name),
                        "replace it with a character of the language's script")
             for model, name, text in wording_texts(strings) for char in missing_characters(text, fonts)[:1]]
+
+
+def check_wording_facts(strings: UiStrings, english: UiStrings) -> list[Finding]:
+    """A language's fixed wording keeps the numbers, variables and web addresses of the English wording."""
+    source = {key: text for key, _, text in _keyed_wording(english)}
+    findings = []
+    for key, model, text in _keyed_wording(strings):
+        original = source.get(key)
+        for difference in differences(original, text) if original is not None else []:
+            findings.append(Finding.of("translations", "error", f"'{key[1]}' has {difference}",
+                                       where_of(model, key[1]), f"{KEEP_HINT}: \"{original[:80]}\""))
+    return findings
+
+
+def _keyed_wording(strings: UiStrings):
+    """((model kind, field, n), model, text): the n-th text of a field, so list items pair up by position."""
+    seen: dict[tuple[str, str], int] = {}
+    for model, name, text in wording_texts(strings):
+        n = seen[type(model).__name__, name] = seen.get((type(model).__name__, name), -1) + 1
+        yield (type(model).__name__, name, n), model, text
