@@ -21,7 +21,6 @@ import datetime as dt
 from typing import Any, Iterable, Sequence
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
 
 from .brand import ClinicBrand
 from .content import LoadedHandout
@@ -30,6 +29,7 @@ from .leaflet import (Block, BulletList, Checklist, Entry, Faq, Leaflet, Leaflet
                       PatientDetails, Question, Reference, References, Table)
 from .model import Brand, Handout, Profile, UiStrings
 from .substitute import fill
+from .typography import enumeration, long_date, phone_number, typeset
 from .validation import where_of
 
 
@@ -42,20 +42,13 @@ def choose_profiles(loaded: LoadedHandout, profile_ids: Iterable[str]) -> list[P
 
 
 def content_variables(handout: Handout, brand: Brand, right_to_left: bool = False) -> dict[str, Any]:
-    """The {{ variables }} content text may use.
-
-    In right-to-left text a phone number's spaces become full stops: the bidi
-    algorithm keeps "020.7946.0321" together, left to right, where it would
-    print "020 7946 0321" as "0321 7946 020".
-    """
-    def number(value: str) -> str:
-        return ".".join(value.split()) if right_to_left else value
-
+    """The {{ variables }} content text may use; phone numbers never break across lines."""
     return {
         "brand": {
             "clinic_name": brand.clinic_name, "department": brand.department or "",
-            "phone": number(brand.phone), "emergency_number": number(brand.emergency_number),
-            "website": brand.website or "", "address": ", ".join(brand.address),
+            "phone": phone_number(brand.phone, right_to_left),
+            "emergency_number": phone_number(brand.emergency_number, right_to_left),
+            "website": brand.website or "", "address": enumeration(brand.address, handout.language),
         },
         "handout": {"title": handout.title, "reference": handout.reference, "version": handout.version},
     }
@@ -72,14 +65,14 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
     numbers = {source.id: n for n, source in enumerate(handout.sources, start=1)}
     facts = {  # what the footer and "about this leaflet" may say about the leaflet itself
         "reference": handout.reference, "version": handout.version,
-        "published": format_date(handout.published, format="long", locale=locale),
-        "review_by": format_date(handout.review_by, format="long", locale=locale),
+        "published": long_date(handout.published, locale),
+        "review_by": long_date(handout.review_by, locale),
     }
 
     def text(obj: Any, key: str, value: str, extra: dict[str, Any] | None = None) -> str:
-        return fill(value, {**context, **(extra or {})}, where_of(obj, key))
+        return typeset(fill(value, {**context, **(extra or {})}, where_of(obj, key)), language)
 
-    sections = [_section(section, text, strings, numbers) for section in apply_profiles(handout.sections, chosen)]
+    sections = [_section(section, text, strings, numbers, language) for section in apply_profiles(handout.sections, chosen)]
     sections += _closing_sections(handout, clinic, strings, text, numbers, facts)
 
     labels = [p.label for p in chosen if p.id != loaded.profiles.default]
@@ -94,7 +87,8 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
         language=language,
         title=text(handout, "title", handout.title),
         subtitle=text(handout, "subtitle", handout.subtitle or ""),
-        written_for=text(strings, "written_for", strings.written_for, {"profiles": "; ".join(labels)}) if labels else "",
+        written_for=text(strings, "written_for", strings.written_for,
+                         {"profiles": enumeration(labels, language, clauses=True)}) if labels else "",
         author=brand.clinic_name,
         look=look_of(clinic),
         for_you=for_you,
@@ -176,7 +170,7 @@ def _copy(node: Any, update: dict[str, Any]) -> Any:
     return node.model_copy(update=update) if update else node
 
 
-def _section(section: Any, text, strings: UiStrings, numbers: dict[str, int]) -> LeafletSection:
+def _section(section: Any, text, strings: UiStrings, numbers: dict[str, int], language: str) -> LeafletSection:
     blocks: list[Block] = [Paragraph(text(section, "intro", p)) for p in section.intro]
     kind = section.kind
     if kind in ("paragraphs", "callout"):
@@ -194,7 +188,8 @@ def _section(section: Any, text, strings: UiStrings, numbers: dict[str, int]) ->
                                 for item in section.items)))
     blocks += [Paragraph(text(section, "closing", p)) for p in section.closing]
     cited = sorted(numbers[s] for s in section.sources)
-    note = fill(strings.section_sources, {"numbers": ", ".join(map(str, cited))}) if cited else ""
+    note = text(strings, "section_sources", strings.section_sources,
+                {"numbers": enumeration(map(str, cited), language)}) if cited else ""
     return LeafletSection(section.id, text(section, "title", section.title), tuple(blocks),
                           getattr(section, "tone", None), note)
 

@@ -70,7 +70,7 @@ KEYS = ["title", "intro.paragraphs.1", "emergency.breathless.text", "causes.smok
 
 @pytest.mark.parametrize("language", ["es", "fr", "pl", "vi"])
 def test_latin_scripts_extract_as_written(leaflets, language):
-    text = pdftotext(leaflets[language])
+    text = pdftotext(leaflets[language]).replace("’", "'")  # French apostrophes are set typographic
     for key in KEYS:
         assert normalise(translated(language)[key]) in text, key
 
@@ -128,8 +128,8 @@ def test_arabic_layout_is_mirrored(leaflets, tmp_path):
 
 
 @pytest.mark.parametrize("language, date", [
-    ("es", "1 de noviembre de 2028"), ("fr", "1 novembre 2028"), ("pl", "1 listopada 2028"),
-    ("zh-Hans", "2028年11月1日"), ("hi", "1 नवंबर 2028"), ("vi", "1 tháng 11, 2028"),
+    ("es", "1 de noviembre de 2028"), ("fr", "1er novembre 2028"), ("pl", "1 listopada 2028"),
+    ("zh-Hans", "2028年11月1日"), ("hi", "1 नवंबर 2028"), ("vi", "ngày 1 tháng 11 năm 2028"),
 ])
 def test_dates_follow_the_language(leaflets, language, date):
     text = raw_text(leaflets[language]) if language == "hi" else pdftotext(leaflets[language])
@@ -143,7 +143,7 @@ def test_a_draft_translation_says_so_in_its_own_language(leaflets, language):
         text = " ".join(page_reading(leaflets[language], page) for page in range(2))
         assert plain_words(notice) in text
     else:
-        text = raw_text(leaflets[language])
+        text = raw_text(leaflets[language]).replace("’", "'")  # French apostrophes are set typographic
         assert normalise(notice) in text or re.sub(r"\s+", "", notice) in re.sub(r"\s+", "", text)
     assert "translation has not yet been checked" not in pdftotext(leaflets["en"])
 

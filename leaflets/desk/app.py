@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
 from flask import Flask, Response, abort, g, render_template, request, send_from_directory
 from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -32,6 +31,7 @@ from ..render.html import direction, language_name, logo_data_uri, site_assets
 from ..render.pdf import PAPER_SIZES, PrintOptions
 from ..resolve import date_locale
 from ..substitute import fill
+from ..typography import long_date
 from .security import COOKIE, FORM_LIFETIME, FORM_POLICY, HEADERS, SITE_POLICY, Csrf
 from .workers import RenderPool
 
@@ -213,8 +213,8 @@ def _form_page(desk: Desk, loaded: LoadedHandout, values: Any, errors: dict[str,
                 "large_print": bool(values and values.get("large_print")),
                 "high_contrast": bool(values and values.get("high_contrast"))},
         values=values or {}, errors=errors, csrf_token=desk.csrf.token_for(csrf_value), limit_text=_limit_text(words),
-        overdue=fill(words.desk.overdue_notice, {"review_by": format_date(loaded.handout.review_by, "long",
-                                                                         locale=date_locale(words.language, desk.clinic.brand.country))})
+        overdue=fill(words.desk.overdue_notice, {"review_by": long_date(loaded.handout.review_by,
+                                                                       date_locale(words.language, desk.clinic.brand.country))})
         if dt.date.today() > loaded.handout.review_by else "")
     response = Response(page, status=status, mimetype="text/html")
     response.set_cookie(COOKIE, csrf_value, max_age=FORM_LIFETIME, httponly=True, samesite="Strict",

@@ -14,7 +14,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
 from ..tagging import Element, Tagger
-from .lines import paragraph_context, pdf_text, visual_line
+from .lines import paragraph_context, pdf_text, visual_line, words as line_words
 from .styles import BODY
 
 
@@ -70,7 +70,7 @@ class SpokenParagraph(RLParagraph):
                     setattr(part, name, getattr(self, name))
             parts[1].continued = True
             if self.spoken:
-                words = self.spoken.split()
+                words = line_words(self.spoken)
                 count = _word_count(parts[0])
                 parts[0].spoken, parts[1].spoken = " ".join(words[:count]), " ".join(words[count:])
         return parts
@@ -132,7 +132,7 @@ def _word_count(paragraph: RLParagraph) -> int:
     lines = paragraph.blPara.lines
     if paragraph.blPara.kind == 0:  # one font: (extra space, [words]) per line
         return sum(len(words) for _, words in lines)
-    return sum(len("".join(frag.text for frag in line.words if hasattr(frag, "text")).split()) for line in lines)
+    return sum(len(line_words("".join(frag.text for frag in line.words if hasattr(frag, "text")))) for line in lines)
 
 
 class TickedParagraph(SpokenParagraph):

@@ -10,7 +10,7 @@ from ...fonts import FontSet
 from ...leaflet import Entry, Leaflet
 from ..tagging import Element, Tagger
 from .flowables import SpokenParagraph
-from .lines import has_rtl, markup
+from .lines import has_rtl, markup, words
 from .styles import FIRST_BAND, FOOTER, LATER_BAND, MARGIN, Palette, PrintOptions, make_styles
 
 
@@ -47,7 +47,7 @@ class Layout:
             # its consonant, Arabic from the right), so the paragraph also says its words in reading
             # order for screen readers. Readers that ignore the span still get real letters from each
             # glyph (lines.to_unicode_cmap).
-            paragraph.spoken = " ".join(text.split())
+            paragraph.spoken = " ".join(words(text))
         paragraph.bidi = self.fonts.rtl or has_rtl(text)
         if tag is not None:
             paragraph.tagger, paragraph.tag = self.tagger, tag

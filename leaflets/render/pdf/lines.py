@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Iterator
 from xml.sax.saxutils import escape
 
+from reportlab.lib import textsplit as _textsplit_module
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase import ttfonts as _ttfonts
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -22,6 +23,7 @@ from reportlab.platypus import paragraph as _paragraph_module
 from ...bidi import levels, visual_order
 from ...fonts import BIDI_CONTROLS, FontSet, draws, face_for
 from ...leaflet import Entry
+from ...typography import NBSP, NNBSP, NO_BREAK_SPACES
 
 # Chinese line breaking: ReportLab's table of characters that may not start a line is the Japanese
 # one; Chinese also never starts a line with these full-width marks (W3C clreq, GB/T 15834).
@@ -40,11 +42,39 @@ def _safe_set_rise(self, rise):
 
 PDFTextObject.setRise = _safe_set_rise
 
+# No-break spaces must not end a line (a phone number, "10 h", French "Pourquoi ?"). ReportLab's word
+# splitter keeps U+00A0 but counts U+202F as a space, and its Chinese line breaker breaks at any space
+# (Unicode category Zs), U+00A0 included. Both are told otherwise here, and only about these two.
+_BREAKABLE = re.compile("[%s]+" % re.escape("".join(c for c in _paragraph_module._wsc if c not in NO_BREAK_SPACES)))
+
+
+def _split_words(text, delim=None):
+    if isinstance(text, bytes):
+        text = text.decode("utf8")
+    if delim is not None:
+        return text.split(delim)
+    return [word for word in _BREAKABLE.split(text) if word]
+
+
+def _category(char: str) -> str:
+    return "Zs_nobreak" if char in NO_BREAK_SPACES else unicodedata.category(char)
+
+
+_paragraph_module.split = _split_words
+_paragraph_module.category = _textsplit_module.category = _category
+
+
+def words(text: str) -> list[str]:
+    """The words of a text as ReportLab breaks lines: a no-break space joins, never separates."""
+    return _split_words(text)
+
 
 @lru_cache(maxsize=8192)
 def markup(text: str, fonts: FontSet) -> str:
     """Plain text made safe for ReportLab's paragraph markup (<, & and > print as themselves), with
     runs the main face cannot draw set in a fallback face; spaces and punctuation stay in their run."""
+    if not draws(fonts.regular, NNBSP):  # set as a full no-break space, not in a fallback face
+        text = text.replace(NNBSP, NBSP)
     parts: list[str] = []
     current, run = fonts.regular, ""
     for char in text:
