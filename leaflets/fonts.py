@@ -116,6 +116,12 @@ def leaflet_fonts() -> FontSet:
     return fonts_for("en")
 
 
+def synthetic_bold_faces() -> frozenset[str]:
+    """Bold face names that are the regular outlines (the family ships no bold): drawn faux bold."""
+    return frozenset(f"{family}{style}" for family, files in _FAMILIES.items() if files[1] is None
+                     for style in ("-Bold", "-BoldItalic"))
+
+
 def font_file_of(name: str) -> Path:
     family = next(f for f in _FAMILIES if name == f or name.startswith(f + "-"))
     style = name[len(family):] or ""

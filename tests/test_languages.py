@@ -83,6 +83,49 @@ def test_chinese_extracts_as_written_and_breaks_between_characters(leaflets):
     assert not any(line.startswith(("，", "。", "：", "）")) for line in lines.splitlines()), "kinsoku: no line starts with closing punctuation"
 
 
+def _ink(pdf: Path, tmp_path: Path, line_starts: dict[str, str]) -> dict[str, float]:
+    """Mean darkness (0 white .. 1 black) of the first page's line starting with each text, rendered in grey."""
+    layout = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                            text=True, check=True).stdout
+    subprocess.run(["pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-gray", "-singlefile", "-png", str(pdf),
+                    str(tmp_path / "ink")], check=True)
+    page, scale = Image.open(tmp_path / "ink.png").convert("L"), 200 / 72
+    found = {}
+    for box, words in re.findall(r'<line (xMin="[\d.]+" yMin="[\d.]+" xMax="[\d.]+" yMax="[\d.]+")>(.*?)</line>',
+                                 layout, re.S):
+        text = "".join(re.findall(r">([^<]*)</word>", words))
+        x0, y0, x1, y1 = (float(v) * scale for v in re.findall(r"[\d.]+", box))
+        for name, start in line_starts.items():
+            if text.startswith(start) and name not in found:
+                pixels = page.crop((round(x0), round(y0), round(x1), round(y1))).get_flattened_data()
+                found[name] = sum(255 - v for v in pixels) / len(pixels) / 255
+    assert set(found) == set(line_starts), found
+    return found
+
+
+def test_chinese_bold_is_drawn_bold(leaflets, tmp_path):
+    """Droid Sans Fallback has no bold face: headings must still be heavier than body text, as in English."""
+    zh = _ink(leaflets["zh-Hans"], tmp_path, {"heading": "关于本宣传单", "body": "本宣传单提供一般性信息"})
+    en = _ink(leaflets["en"], tmp_path, {"heading": "Aboutthisleaflet", "body": "Thisleafletgivesgeneral"})
+    assert zh["heading"] / zh["body"] > 1.0, zh            # 0.73 with the regular outlines
+    assert zh["heading"] / zh["body"] > 0.85 * en["heading"] / en["body"], (zh, en)
+
+
+def test_faux_bold_leaves_later_text_filled(leaflets):
+    """Text render mode outlives its text object: every stroked run ends in fill mode before ET."""
+    stroked = 0
+    with pikepdf.open(leaflets["zh-Hans"]) as pdf:
+        for page in pdf.pages:
+            mode = 0
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) == "Tr":
+                    mode = int(operands[0])
+                    stroked += mode == 2
+                elif str(operator) == "ET":
+                    assert mode == 0, "a text object ended in stroke mode"
+    assert stroked, "no bold run was drawn fill and stroke"
+
+
 def test_hindi_extracts_in_reading_order_with_conjuncts_intact(leaflets):
     text = raw_text(leaflets["hi"])
     for key in KEYS:

@@ -15,13 +15,14 @@ from typing import Iterator
 from xml.sax.saxutils import escape
 
 from reportlab.lib import textsplit as _textsplit_module
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase import ttfonts as _ttfonts
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import paragraph as _paragraph_module
 
 from ...bidi import levels, visual_order
-from ...fonts import BIDI_CONTROLS, FontSet, draws, face_for
+from ...fonts import BIDI_CONTROLS, FontSet, draws, face_for, synthetic_bold_faces
 from ...leaflet import Entry
 from ...typography import NBSP, NNBSP, NO_BREAK_SPACES
 
@@ -322,3 +323,54 @@ def _level_of(char: str, data, base: int) -> int:
 
 _paragraph_module.shapeFragWord = shape_word
 _ttfonts.makeToUnicodeCMap = to_unicode_cmap
+
+
+def _faux_bold() -> None:
+    """Bold in a family with no bold face (Droid Sans Fallback, for Chinese) drawn as typesetters do:
+    each glyph filled, then stroked with a thin line of its own colour (text render mode 2).
+
+    Switched on and off as ReportLab selects a font, so every bold run (headings, bold leads, table
+    headers) is set this way; the text object ends in fill mode, with the page's line width and stroke
+    colour back, since text state outlives the text object.
+    """
+    faces = synthetic_bold_faces()
+    weight = 0.04  # stroke width in ems: about the stem difference between regular and bold
+
+    def switch(text: PDFTextObject, name: str, size: float) -> None:
+        if name in faces:
+            text._faux_bold = True
+            text.setTextRenderMode(2)
+            text._code.append(f"{fp_str(size * weight)} w")
+            text.setStrokeColor(getattr(text, "_fillColorObj", None) or text._canvas._fillColorObj)
+        elif getattr(text, "_faux_bold", False):
+            text.setTextRenderMode(0)
+
+    def wrap_font(method):
+        def set_font(self, name, size, *args, **kwargs):
+            method(self, name, size, *args, **kwargs)
+            switch(self, name, size)
+        return set_font
+
+    set_fill = PDFTextObject.setFillColor
+
+    def set_fill_colour(self, colour, alpha=None):
+        set_fill(self, colour, alpha)
+        if self._textRenderMode == 2 and getattr(self, "_faux_bold", False):
+            self.setStrokeColor(colour)
+
+    get_code = PDFTextObject.getCode
+
+    def code(self):
+        if getattr(self, "_faux_bold", False):
+            self.setTextRenderMode(0)
+            self._code.append(f"{fp_str(self._canvas._lineWidth)} w")
+            self.setStrokeColor(self._canvas._strokeColorObj)
+        return get_code(self)
+
+    PDFTextObject._setFont = wrap_font(PDFTextObject._setFont)
+    PDFTextObject.setFont = wrap_font(PDFTextObject.setFont)
+    PDFTextObject.setFillColor = set_fill_colour
+    PDFTextObject.getCode = code
+
+
+_faux_bold()
