@@ -41,13 +41,12 @@ def choose_profiles(loaded: LoadedHandout, profile_ids: Iterable[str]) -> list[P
     return [p for p in loaded.profiles.profiles if p.id in wanted]
 
 
-def content_variables(handout: Handout, brand: Brand, right_to_left: bool = False) -> dict[str, Any]:
+def content_variables(handout: Handout, brand: Brand) -> dict[str, Any]:
     """The {{ variables }} content text may use; phone numbers never break across lines."""
     return {
         "brand": {
             "clinic_name": brand.clinic_name, "department": brand.department or "",
-            "phone": phone_number(brand.phone, right_to_left),
-            "emergency_number": phone_number(brand.emergency_number, right_to_left),
+            "phone": phone_number(brand.phone), "emergency_number": phone_number(brand.emergency_number),
             "website": brand.website or "", "address": enumeration(brand.address, handout.language),
         },
         "handout": {"title": handout.title, "reference": handout.reference, "version": handout.version},
@@ -61,7 +60,7 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
     chosen = choose_profiles(loaded, profile_ids)
     language = handout.language
     locale = date_locale(language, brand.country)
-    context = content_variables(handout, brand, right_to_left=locale.character_order == "right-to-left")
+    context = content_variables(handout, brand)
     numbers = {source.id: n for n, source in enumerate(handout.sources, start=1)}
     facts = {  # what the footer and "about this leaflet" may say about the leaflet itself
         "reference": handout.reference, "version": handout.version,

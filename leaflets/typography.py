@@ -94,14 +94,13 @@ def long_date(value: dt.date, locale: Locale) -> str:
     return format_date(value, format=pattern, locale=locale)
 
 
-def phone_number(value: str, right_to_left: bool = False) -> str:
+def phone_number(value: str) -> str:
     """A phone number that never breaks across lines: its groups joined by no-break spaces.
 
-    Right-to-left leaflets keep full stops ("020.7946.0321") for now: ReportLab's shaped right-to-left
-    words reverse the groups of a number joined by no-break spaces ("0321 7946 020"), though the bidi
-    algorithm itself keeps them in order; once lines are reordered by the bidi algorithm, drop this.
+    In right-to-left text too: a no-break space between digits is a common number separator to the
+    bidi algorithm, so "020 7946 0321" stays one number, read left to right.
     """
-    return (".".join if right_to_left else NBSP.join)(value.split())
+    return NBSP.join(value.split())
 
 
 def enumeration(items, language: str, clauses: bool = False) -> str:

@@ -154,3 +154,13 @@ def test_the_fonts_draw_every_character_the_conventions_write(language):
     drawn = [_cmap(font_file_of(face)) & _cmap(font_file_of(f"{face}-Bold")) for face in (fonts.regular, *fonts.fallback)]
     missing = [f"U+{ord(c):04X}" for c in written if not any(ord(c) in cmap for cmap in drawn)]
     assert not missing, (language, missing)
+
+
+def test_arabic_phone_numbers_read_left_to_right_with_spaces_not_full_stops(tmp_path):
+    """Read from glyph positions, each line from its right edge, as an Arabic reader does."""
+    from .reading import page_reading
+
+    out = tmp_path / "ar.pdf"
+    assert run_generate("build", "--lang", "ar", "-o", str(out)).returncode == 0
+    text = " ".join(page_reading(out, page) for page in range(5))
+    assert "020 7946 0321" in text and "020.7946.0321" not in text
