@@ -1,9 +1,10 @@
 """Typefaces for every script a leaflet is written in, registered with ReportLab once per process.
 
 Latin-script leaflets are set in Atkinson Hyperlegible, drawn by the Braille
-Institute for readers with low vision. Other scripts use Noto (Arabic,
-Devanagari; Noto Sans for Vietnamese) and Droid Sans Fallback for Chinese,
-whose outlines are TrueType, which ReportLab can subset. Characters the main
+Institute for readers with low vision. Other scripts use Noto (Arabic, Urdu
+Nastaliq, Devanagari, Bengali; Noto Sans for Vietnamese and Russian), Droid
+Sans Fallback for Chinese and a NanumGothic subset for Korean, all with
+TrueType outlines, which ReportLab can subset. Characters the main
 face lacks (a clinic's Latin name in an Arabic leaflet) are set in the
 set's fallback faces. Fonts are embedded as subsets; see fonts/README.md.
 """
@@ -42,6 +43,11 @@ _FAMILIES = {
     # see fonts/README.md).
     "NotoNaskhArabicLatin": ("NotoNaskhArabicLatin-Regular.ttf", "NotoNaskhArabicLatin-Bold.ttf", None, None),
     "NotoSansDevanagariLatin": ("NotoSansDevanagariLatin-Regular.ttf", "NotoSansDevanagariLatin-Bold.ttf", None, None),
+    # Nastaliq, the style Urdu readers expect; Bengali. Both merged with Latin from Noto Sans, like the above.
+    "NotoNastaliqUrduLatin": ("NotoNastaliqUrduLatin-Regular.ttf", "NotoNastaliqUrduLatin-Bold.ttf", None, None),
+    "NotoSansBengaliLatin": ("NotoSansBengaliLatin-Regular.ttf", "NotoSansBengaliLatin-Bold.ttf", None, None),
+    # Hangul, with a bold face: a subset of NanumGothic, renamed as its licence asks of a modified version.
+    "LeafletsGothicKR": ("LeafletsGothicKR-Regular.ttf", "LeafletsGothicKR-Bold.ttf", None, None),
     "DroidSansFallback": ("DroidSansFallbackFull.ttf", None, None, None),
 }
 _STYLES = ("", "-Bold", "-Italic", "-BoldItalic")
@@ -70,7 +76,12 @@ _SCRIPTS = {
     "ar": ("NotoNaskhArabicLatin", ("NotoSans",), dict(rtl=True, shaping=True)),
     "hi": ("NotoSansDevanagariLatin", ("NotoSans",), dict(shaping=True)),
     "zh": ("DroidSansFallback", ("AtkinsonHyperlegible", "NotoSans"), dict(cjk=True)),
+    "ur": ("NotoNastaliqUrduLatin", ("NotoSans",), dict(rtl=True, shaping=True)),
+    "bn": ("NotoSansBengaliLatin", ("NotoSans",), dict(shaping=True)),
+    # Korean puts spaces between words and breaks lines there, not between syllables: no cjk wrapping.
+    "ko": ("LeafletsGothicKR", ("AtkinsonHyperlegible", "NotoSans"), {}),
     "vi": ("NotoSans", (), {}),
+    "ru": ("NotoSans", (), {}),   # Atkinson Hyperlegible has no Cyrillic
 }
 _DEFAULT = ("AtkinsonHyperlegible", ("NotoSans",), {})
 BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
