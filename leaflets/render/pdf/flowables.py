@@ -6,6 +6,7 @@ page break, so the tagged PDF stays whole when ReportLab splits it.
 
 from __future__ import annotations
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -116,15 +117,17 @@ class SpokenParagraph(RLParagraph):
             return
         style = self.style
         font, size = style.bulletFontName, style.bulletFontSize
-        ascent = pdfmetrics.getAscentDescent(style.fontName, style.fontSize)[0]
+        # the first line's baseline, as ReportLab places it (a font's ascent can be twice its size: Nastaliq)
+        baseline = style.fontSize if rl_config.paraFontSizeHeightOffset else \
+            pdfmetrics.getAscentDescent(style.fontName, style.fontSize)[0]
         canv = self.canv
         canv.saveState()
         canv.setFillColor(self.label_colour)
         canv.setFont(font, size)
         if style.wordWrap == "RTL":
-            canv.drawRightString(self.width - style.bulletIndent, self.height - ascent, self.label)
+            canv.drawRightString(self.width - style.bulletIndent, self.height - baseline, self.label)
         else:
-            canv.drawString(style.bulletIndent, self.height - ascent, self.label)
+            canv.drawString(style.bulletIndent, self.height - baseline, self.label)
         canv.restoreState()
 
 
