@@ -102,8 +102,8 @@ def make_styles(fonts: FontSet, primary: colors.Color, on_primary: colors.Color,
                           wordWrap="RTL" if fonts.rtl else ("CJK" if fonts.cjk else None),
                           shaping=1 if fonts.shaping else 0)
     styles = _latin_styles(body, fonts, primary, on_primary, muted)
-    if fonts.size != 1.0 or fonts.leading != 1.0:
-        styles = Styles(**{name: _for_script(style, fonts) for name, style in vars(styles).items()})
+    if fonts.leading != 1.0:
+        styles = Styles(**{name: _spaced(style, fonts.leading) for name, style in vars(styles).items()})
     if scale != 1.0:
         styles = Styles(**{name: _scaled(style, scale) for name, style in vars(styles).items()})
     if fonts.rtl:  # indents are measured from the start of the line, which is on the right
@@ -127,12 +127,11 @@ def _scaled(style: ParagraphStyle, scale: float) -> ParagraphStyle:
     return scaled
 
 
-def _for_script(style: ParagraphStyle, fonts: FontSet) -> ParagraphStyle:
-    """A script that reads small or stands tall at the Latin sizes gets its own size and line spacing."""
-    sized = ParagraphStyle(style.name + "-script", parent=style)
-    sized.fontSize = style.fontSize * fonts.size
-    sized.leading = style.leading * fonts.size * fonts.leading
-    return sized
+def _spaced(style: ParagraphStyle, factor: float) -> ParagraphStyle:
+    """A script taller than Latin (Nastaliq) needs its lines further apart."""
+    spaced = ParagraphStyle(style.name + "-spaced", parent=style)
+    spaced.leading = style.leading * factor
+    return spaced
 
 
 def _mirrored(style: ParagraphStyle) -> ParagraphStyle:
