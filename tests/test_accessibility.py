@@ -18,7 +18,7 @@ from tests.conftest import run_generate
 from tests.pdfcheck import pdfinfo, structure
 
 PDFUA = Path(sys.executable).parent / "pdfua"
-LANGUAGES = ["en", "es", "fr", "pl", "vi", "zh-Hans", "ar", "hi"]
+LANGUAGES = ["en", "es", "fr", "pl", "vi", "zh-Hans", "ar", "hi", "pt", "ru", "ko", "bn", "ur"]
 
 
 def build(tmp_path: Path, *args: str) -> Path:
@@ -83,7 +83,7 @@ def squash(items):
     return [(role, re.sub(r"[\s\u200e\u200f\u202a-\u202e]+", "", text)) for role, text in items]
 
 
-@pytest.mark.parametrize("language", ["en", "ar", "zh-Hans", "hi"])
+@pytest.mark.parametrize("language", ["en", "ar", "zh-Hans", "hi", "ur", "bn", "ko"])
 def test_the_structure_tree_reads_the_leaflet_in_order(tmp_path, language):
     profiles = ("calf", "flyer")
     details = PatientDetails(name="Sam Example", notes="Walk every day")

@@ -81,7 +81,7 @@ def test_emergency_number_is_required_and_never_guessed(tmp_path, brand_copy):
 
 @pytest.mark.parametrize("args, expected", [
     (["--profile", "calff"], ["unknown profile 'calff'", "general, calf, femoral, flyer"]),
-    (["--lang", "de"], ["has no 'de' version", "languages of this handout: en, ar, es, fr, hi, pl, vi, zh-Hans"]),
+    (["--lang", "de"], ["has no 'de' version", "languages of this handout: en, ar, bn, es, fr, hi, ko, pl, pt, ru, ur, vi, zh-Hans"]),
     (["--handout", "nope"], ["unknown handout 'nope'", "handouts here: dvt-walking"]),
     (["--content", "no-such-folder"], ["content folder not found"]),
     (["--brand", "no-such-brand.yaml"], ["no-such-brand.yaml", "brand file not found"]),

@@ -24,7 +24,7 @@ from tests.conftest import ROOT, edit, run_generate
 from tests.pdfcheck import pdftotext
 
 PROFILES = ["general", "calf", "femoral", "flyer"]
-LANGUAGES = ["en", "ar", "es", "fr", "hi", "pl", "vi", "zh-Hans"]
+LANGUAGES = ["en", "ar", "bn", "es", "fr", "hi", "ko", "pl", "pt", "ru", "ur", "vi", "zh-Hans"]
 ENGLISH = ["--lang", "en"]  # tests of the batch machinery need only the English leaflets
 
 

@@ -402,7 +402,7 @@ def test_the_form_speaks_the_browser_language_and_offers_every_translation(clien
     page = client.get("/", headers={"Accept-Language": "ar, en;q=0.5"}).text
     assert '<html lang="ar" dir="rtl"' in page and "طباعة نشرة" in page
     assert '<option value="ar" lang="ar" selected>العربية</option>' in page
-    for code in ("en", "es", "fr", "pl", "vi", "zh-Hans", "hi"):
+    for code in ("en", "es", "fr", "pl", "vi", "zh-Hans", "hi", "pt", "ru", "ko", "bn", "ur"):
         assert f'<option value="{code}" lang="{code}"' in page
     spanish = client.get("/", headers={"Accept-Language": "es-MX,es;q=0.9"}).text
     assert '<html lang="es"' in spanish and "Imprimir un folleto" in spanish
