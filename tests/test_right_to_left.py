@@ -19,7 +19,7 @@ from tests.reading import ink_runs, page_reading, plain_words
 from tests.test_languages import translated
 
 RTL_LANGUAGES = ["ar"]
-SHAPED_LANGUAGES = ["ar", "hi"]
+SHAPED_LANGUAGES = ["ar", "hi", "ur", "bn"]
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +31,8 @@ def built(tmp_path_factory):
         "ar-large-contrast": ["--lang", "ar", "--large-print", "--high-contrast", "--paper", "letter"],
         "ar-for-you": ["--lang", "ar", "--patient-name", "محمد علي حسن", "--notes", "امش كل يوم 10 دقائق"],
         "hi": ["--lang", "hi"],
+        "ur": ["--lang", "ur"],
+        "bn": ["--lang", "bn"],
     }.items():
         out = folder / f"{name}.pdf"
         result = run_generate("build", *options, "--allow-overdue", "-o", str(out))
