@@ -11,7 +11,7 @@ set's fallback faces. Fonts are embedded as subsets; see fonts/README.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from threading import Lock
@@ -159,6 +159,25 @@ def face_for(char: str, fonts: FontSet) -> str | None:
     return next((family for family in (fonts.regular, *fonts.fallback) if draws(family, char)), None)
 
 
+# Patient details may be in any script: a nurse in London prints an English leaflet for 王芳,
+# Nguyễn Thị Hương or محمد. Characters the language's faces lack fall back to every shipped face.
+_ANY_SCRIPT = ("NotoSans", "NotoNaskhArabicLatin", "NotoSansDevanagariLatin", "NotoSansBengaliLatin",
+               "LeafletsGothicKR", "DroidSansFallback")
+
+
+def for_any_script(fonts: FontSet, text: str) -> FontSet:
+    """The language's font set, widened with every shipped face when the text needs one of them."""
+    return _widened(fonts) if missing_characters(text, fonts) else fonts
+
+
+@lru_cache(maxsize=16)
+def _widened(fonts: FontSet) -> FontSet:
+    extra = tuple(family for family in _ANY_SCRIPT if family != fonts.regular and family not in fonts.fallback)
+    for family in extra:
+        _register(family)
+    return replace(fonts, fallback=fonts.fallback + extra)
+
+
 def check_coverage(strings, fonts: FontSet) -> None:
     """Fail before rendering if any character has no glyph: never a blank box in a leaflet.
 
@@ -166,13 +185,15 @@ def check_coverage(strings, fonts: FontSet) -> None:
     since headings and labels use bold.
     """
     for where, text in strings:
-        missing = missing_characters(text, fonts)
+        private = where.startswith(PRIVATE)
+        missing = missing_characters(text, for_any_script(fonts, text) if private else fonts)
         if not missing:
             continue
-        if where.startswith(PRIVATE):  # never echo what was typed about a patient
+        if private:  # never echo what was typed about a patient
             raise LeafletError(
                 f"{where.removeprefix(PRIVATE)} contains a character the leaflet's font cannot print",
-                hint="type it with the letters of the leaflet's language, or leave it blank")
+                hint="no font shipped with the leaflets has that character (an emoji or a rare script?); "
+                     "leave it out or spell it in letters")
         char = missing[0]
         raise LeafletError(
             f"the character '{char}' (U+{ord(char):04X}) in {where} cannot be printed "

@@ -6,6 +6,8 @@ terminal's scrollback or a server's log.
 
 from __future__ import annotations
 
+import unicodedata
+
 from .leaflet import PatientDetails
 
 # Longest text accepted for each detail: enough for real use, short enough
@@ -14,7 +16,11 @@ LIMITS = {"name": 100, "date": 40, "clinician": 100, "follow_up": 200, "notes": 
 
 
 def clean(value: str) -> str:
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    """Line breaks made plain, and invisible format characters (direction overrides and isolates,
+    byte-order marks, zero-width spaces and joiners) left out: a leaflet orders a name's letters by
+    their script, and such a character would otherwise print as a box or reverse the name."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(c for c in value if unicodedata.category(c) != "Cf").strip()
 
 
 def problem(field: str, value: str) -> str | None:

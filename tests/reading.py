@@ -25,7 +25,7 @@ def glyph_lines(pdf: Path, page: int) -> list[list[tuple[float, float, str]]]:
 
     def walk(item):
         if isinstance(item, LTChar):
-            chars.append((item.x0, item.x1, item.y0, item.size, item.get_text()))
+            chars.append((item.x0, item.x1, item.matrix[5], item.size, item.get_text()))  # baseline
         elif hasattr(item, "__iter__"):
             for child in item:
                 walk(child)

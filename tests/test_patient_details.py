@@ -5,7 +5,7 @@ from __future__ import annotations
 from pypdf import PdfReader
 
 from tests.conftest import run_generate
-from tests.pdfcheck import page_texts, pdfinfo, pdftotext
+from tests.pdfcheck import page_texts, pdffonts, pdfinfo, pdftotext
 
 HOSTILE_NAME = 'Zoë <b>O’Brien</b> & {{ brand.phone }} <img src="x.png"/>'
 NOTES = "Line one <i>not italic</i>\nLine two &amp; more"
@@ -62,10 +62,10 @@ def test_too_long_details_are_refused_before_anything_is_written(tmp_path):
 
 
 def test_unprintable_characters_are_refused_without_repeating_them(tmp_path):
-    result = run_generate("build", "--patient-name", "李 Secret", cwd=tmp_path)
+    result = run_generate("build", "--patient-name", "\U0001F642 Secret", cwd=tmp_path)  # no shipped font has it
     assert result.returncode == 2
     assert "'Name' in the 'For you' box contains a character the leaflet's font cannot print" in result.stderr
-    assert "Secret" not in result.stderr and "李" not in result.stderr
+    assert "Secret" not in result.stderr and "\U0001F642" not in result.stderr
     assert not any(tmp_path.iterdir())
 
 
@@ -75,3 +75,26 @@ def subprocess_bytes(cwd, *args):
     from tests.conftest import ROOT
     return subprocess.run([sys.executable, str(ROOT / "generate.py"), *args], cwd=cwd, capture_output=True,
                           timeout=120)
+
+
+def test_names_in_any_script_print_on_an_english_leaflet(built):
+    """A nurse in London prints an English leaflet for 王芳, Nguyễn Thị Hương or محمد علي: each name is
+    set in a shipped face that has its letters, shaped, Arabic read from the right; nothing is a box."""
+    from tests.reading import glyph_lines, plain_words, read_right_to_left
+    pdf = built("--patient-name", "王芳 / Nguyễn Thị Hương / محمد علي", "--clinician", "डॉ. शर्मा")
+    fonts = " ".join(font["name"] for font in pdffonts(pdf))
+    for face in ("DroidSansFallback", "NotoSans-Regular", "NotoNaskhArabic", "NotoSansDevanagari"):
+        assert face in fonts
+    lines = [plain_words(read_right_to_left(line)) for line in glyph_lines(pdf, 0)]
+    name = next(line for line in lines if "王芳" in line)
+    assert "محمد علي" in name and "Nguyễn Thị Hương" in name, name
+    from pdfminer.high_level import extract_text
+    text = extract_text(str(pdf), page_numbers=[0])
+    assert "डॉ" in text and not any(0xE000 <= ord(c) <= 0xF8FF for c in text)
+
+
+def test_invisible_format_characters_in_details_are_left_out(built):
+    """A right-to-left override, a byte-order mark or a zero-width space never prints as a box or
+    turns the words round."""
+    pdf = built("--notes", "Walk \u202edaily\u202c with\ufeff care\u200b now")
+    assert "Walk daily with care now" in pdftotext(pdf)

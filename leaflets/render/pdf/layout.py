@@ -6,11 +6,11 @@ from __future__ import annotations
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph as RLParagraph
 
-from ...fonts import FontSet
+from ...fonts import FontSet, for_any_script
 from ...leaflet import Entry, Leaflet
 from ..tagging import Element, Tagger
 from .flowables import SpokenParagraph
-from .lines import has_rtl, markup, words
+from .lines import any_script_markup, has_rtl, markup, words
 from .styles import FIRST_BAND, FOOTER, LATER_BAND, MARGIN, Palette, PrintOptions, make_styles
 
 
@@ -42,7 +42,7 @@ class Layout:
         their reading order."""
         body = markup if markup is not None else self.markup(text)
         paragraph = (cls or SpokenParagraph)(f"<b>{body}</b>" if bold else body, style, **options)
-        if self.fonts.shaping or self.fonts.rtl:
+        if self.fonts.shaping or self.fonts.rtl or style.shaping:
             # Shaped and right-to-left glyphs are drawn in display order (a Devanagari vowel sign before
             # its consonant, Arabic from the right), so the paragraph also says its words in reading
             # order for screen readers. Readers that ignore the span still get real letters from each
@@ -52,6 +52,14 @@ class Layout:
         if tag is not None:
             paragraph.tagger, paragraph.tag = self.tagger, tag
         return paragraph
+
+    def detail(self, text: str, style: ParagraphStyle, tag: Element) -> RLParagraph:
+        """A discharge detail typed by a nurse, in any script: letters the language's faces lack are
+        set in another shipped face, shaped, and ordered by their direction. Never cached."""
+        fonts = for_any_script(self.fonts, text)
+        if fonts is not self.fonts and not style.shaping:
+            style = ParagraphStyle(style.name + "-any-script", parent=style, shaping=1)
+        return self.para(text, style, tag, markup=any_script_markup(text, fonts))
 
     def item(self, parent: Element, text: str, style: ParagraphStyle, label: str = "", markup: str | None = None,
              cls=None) -> RLParagraph:

@@ -88,6 +88,21 @@ def markup(text: str, fonts: FontSet) -> str:
     return "".join(parts).replace("\n", "<br/>")
 
 
+def any_script_markup(text: str, fonts: FontSet) -> str:
+    """Markup for what a nurse typed, in any script; never kept in a cache. Each word is set in one
+    face that draws all of it where there is one: ReportLab shapes a word with a single font, so
+    "Nguyễn" half in Atkinson Hyperlegible and half in Noto Sans would come out with wrong glyphs."""
+    faces = (fonts.regular, *fonts.fallback)
+    parts = []
+    for word in re.split(r"(\s+)", text):
+        face = next((f for f in faces if all(draws(f, c) for c in word)), None)
+        if word.isspace() or face is None:
+            parts.append(markup.__wrapped__(word, fonts))
+        else:
+            parts.append(_run(word, face, fonts))
+    return "".join(parts)
+
+
 def plain(entry: Entry) -> str:
     return f"{entry.lead} {entry.text}" if entry.lead else entry.text
 

@@ -61,7 +61,7 @@ class Story:
         for label, value in lay.leaflet.for_you:
             row = table.child("TR")
             rows.append([lay.para(label, s.cell, row.child("TH", attributes={"O": "Table", "Scope": "Row"}), bold=True),
-                         lay.para(value, s.cell, row.child("TD"))])
+                         lay.detail(value, s.cell, row.child("TD"))])
         widths = [0.3 * lay.width, 0.7 * lay.width]
         if lay.fonts.rtl:  # labels on the right, where reading starts (the title row spans both)
             rows = [rows[0]] + [row[::-1] for row in rows[1:]]
