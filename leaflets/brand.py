@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import LeafletError
+from .errors import LeafletError, Where
+from .limits import check_size
 from .model import Brand
 from .validation import validate, where_of
 from .yamlsource import load_yaml
 
 BRAND_FILE = "brand.yaml"
 LOGO_TYPES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".svg": "SVG"}
-MAX_LOGO_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,17 @@ def check_logo(logo: Path, brand: Brand) -> None:
     if not logo.is_file():
         raise LeafletError(f"the logo file '{brand.logo}' does not exist (looked for {logo})", where,
                            "put the logo next to the brand file, or fix the path in 'logo:'")
-    if logo.stat().st_size > MAX_LOGO_BYTES:
-        raise LeafletError(f"the logo is larger than {MAX_LOGO_BYTES // 1024 // 1024} MB", where,
-                           "use a smaller image; about 600 pixels wide is plenty for print")
+    named = f"'logo:' in {Where(where.file, where.line)}"
+    check_size(logo, "logo", f"use a smaller image; about 600 pixels wide is plenty for print ({named})")
+    if kind == "SVG":
+        from .render.logo import svg_outside_reference
+        outside = svg_outside_reference(logo.read_bytes())
+        if outside is not None:
+            line, problem = outside
+            raise LeafletError(
+                f"the logo holds {problem}; logos are drawn from their own file only", Where(logo, line),
+                "embed pictures in the SVG as data: URIs and remove links to other files or web "
+                f"addresses, or save the logo as PNG ({named})")
     if not _readable(logo, kind):
         raise LeafletError(f"the logo '{brand.logo}' cannot be read as {kind}", where,
                            "open it in an image editor and save it again as PNG or SVG")

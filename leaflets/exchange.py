@@ -16,6 +16,7 @@ import yaml
 
 from .content import LoadedHandout
 from .errors import LeafletError, Where
+from .limits import check_size
 from .output import write_atomically
 from .translation import TRANSLATIONS_DIR, fingerprint, load_translation, units
 
@@ -42,6 +43,9 @@ def export_po(loaded: LoadedHandout, language: str) -> polib.POFile:
 
 def import_po(loaded: LoadedHandout, po_file: Path) -> tuple[Path, int]:
     """Write the translation file from a PO file; returns its path and the number of texts."""
+    if not po_file.is_file():  # polib would read a path that is not a file as PO text
+        raise LeafletError("PO file not found", Where(po_file), "check the path")
+    check_size(po_file, "PO file", "a translated handout is well under 1 MB: check this is the right file")
     try:
         po = polib.pofile(str(po_file), wrapwidth=0)
     except (OSError, ValueError) as exc:

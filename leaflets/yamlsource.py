@@ -3,7 +3,10 @@
 PyYAML's nodes carry line and column marks; the plain loaders throw them
 away. We keep them, keyed by path, so a schema error can name the line.
 Duplicate keys are rejected: PyYAML silently keeps the last one, and a
-leaflet must never lose a sentence that way.
+leaflet must never lose a sentence that way. Anchors and aliases (&name, *name)
+are refused: they are not part of the format, and a few nested aliases in a
+1 kB file can stand for billions of values ("billion laughs"). Files too large
+or nested too deep are refused before they are parsed (see limits.py).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 import yaml
 
 from .errors import LeafletError, Where
+from .limits import MAX_NESTING, check_size
 
 KeyPath = tuple[Any, ...]
 # libyaml's parser (in PyYAML's wheels) is several times faster and keeps the same marks.
@@ -55,6 +59,7 @@ def format_path(path: KeyPath, data: Any = None) -> str:
 
 def load_yaml(file: Path, *, what: str = "file") -> YamlSource:
     """Parse one YAML file into data plus marks; syntax problems become LeafletError."""
+    check_size(file, what, "a real one is a few dozen kB: check this is the right file")
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -68,6 +73,7 @@ def load_yaml(file: Path, *, what: str = "file") -> YamlSource:
 
     loader = _Loader(text)
     try:
+        _refuse_aliases_and_deep_nesting(_Loader(text), file)
         node = loader.get_single_node()
         if node is None:
             raise LeafletError("the file is empty", Where(file, 1, 1), f"write the {what} here")
@@ -87,6 +93,33 @@ def load_yaml(file: Path, *, what: str = "file") -> YamlSource:
         raise LeafletError(f"this is not valid YAML ({exc})", Where(file)) from None
     finally:
         loader.dispose()
+
+
+def _refuse_aliases_and_deep_nesting(scanner, file: Path) -> None:
+    """One pass over the parser's events, before any value is built from them."""
+    depth = 0
+    try:
+        while scanner.check_event():
+            event = scanner.get_event()
+            mark = event.start_mark
+            if getattr(event, "anchor", None) is not None:
+                kind = "an alias" if isinstance(event, yaml.AliasEvent) else "an anchor"
+                sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+                raise LeafletError(
+                    f"{kind} ({sign}{event.anchor}): anchors and aliases are not part of the format",
+                    Where(file, mark.line + 1, mark.column + 1),
+                    "write the text out in full where it is needed (see docs/content-format.md)")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise LeafletError(
+                        f"the values are nested more than {MAX_NESTING} levels deep",
+                        Where(file, mark.line + 1, mark.column + 1),
+                        "the format never nests this deep: check the brackets and indentation here")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    finally:
+        scanner.dispose()
 
 
 def _collect_marks(node: yaml.Node, path: KeyPath, source: YamlSource) -> None:
