@@ -13,7 +13,7 @@ from pathlib import Path
 from .errors import LeafletError, Where
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # YAML, PO and logo files; the largest shipped file is 39 kB
-MAX_NESTING = 20                  # YAML levels; the format needs 8 at most (a table inside a profile change)
+MAX_NESTING = 20                  # YAML levels; the shipped files nest 7 at most
 
 
 def check_size(file: Path, what: str, hint: str) -> None:
