@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,17 @@ from leaflets.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 HANDOUTS = ROOT / "handouts"
 BRAND = ROOT / "brands" / "default"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The Chromium the browser tests drive; a missing browser is one clear line, not a traceback."""
+    wanted = os.environ.get("CHROMIUM", "chromium")
+    found = shutil.which(wanted)
+    if found is None:
+        pytest.fail(f"Chromium not found ({wanted}): run the tests with scripts/test, which installs it, "
+                    "or set CHROMIUM to the browser's path", pytrace=False)
+    return found
 
 
 class Result:

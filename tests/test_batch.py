@@ -275,10 +275,10 @@ def test_site_works_from_any_static_web_server(site):
         server.server_close()
 
 
-def test_site_opens_in_a_browser_with_every_link_working(site, tmp_path):
+def test_site_opens_in_a_browser_with_every_link_working(site, tmp_path, chromium):
     out, _ = site
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        browser = p.chromium.launch(executable_path=chromium,
                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         page = browser.new_page(viewport={"width": 400, "height": 800})
         failed = []

@@ -28,7 +28,6 @@ from leaflets.pipeline import LeafletRequest, build_pdf, open_brand, open_librar
 from tests.conftest import ROOT, run_generate
 from tests.pdfcheck import normalise, pdftotext
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 def pdf_text(data: bytes) -> str:
@@ -332,9 +331,9 @@ def test_nothing_typed_reaches_the_log_or_the_disk(tmp_path):
 
 # --- a real browser ---------------------------------------------------------------------------
 
-def test_a_nurse_fills_the_form_in_chromium_and_gets_the_leaflet(server, tmp_path):
+def test_a_nurse_fills_the_form_in_chromium_and_gets_the_leaflet(server, tmp_path, chromium):
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900},
                                       java_script_enabled=False)  # the desk must work without JavaScript
         page = context.new_page()
@@ -368,9 +367,9 @@ def test_a_nurse_fills_the_form_in_chromium_and_gets_the_leaflet(server, tmp_pat
         browser.close()
 
 
-def test_the_form_is_usable_by_keyboard_with_large_targets(server):
+def test_the_form_is_usable_by_keyboard_with_large_targets(server, chromium):
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(server.url)
         reached = []
