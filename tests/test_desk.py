@@ -29,7 +29,6 @@ from tests.conftest import ROOT, run_generate
 from tests.pdfcheck import normalise, pdftotext
 
 
-
 def pdf_text(data: bytes) -> str:
     return normalise(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
 
