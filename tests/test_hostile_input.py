@@ -2,17 +2,15 @@
 
 Content, brand and translation files may come from anywhere. Each case runs the
 command in its own process under a memory limit (so old code fails fast instead of
-taking the machine down) and reads the child's CPU time and peak memory back from
-the kernel with wait4: a refusal must cost under a second of CPU and under 200 MB.
+taking the machine down) and reads its CPU time and peak memory back from the
+kernel (getrusage): a refusal must cost under a second of CPU and under 200 MB.
 """
 
 from __future__ import annotations
 
-import os
-import resource
+import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,27 +22,30 @@ MAX_RSS_MB = 200
 ADDRESS_SPACE_LIMIT = 2 * 1024 ** 3  # the safety net: a runaway process dies here, not at 4 GB
 
 
+# The command runs under a small launcher: a child forked straight from pytest would count pytest's
+# own memory, copied at the fork, in its peak (ru_maxrss survives exec).
+LAUNCHER = """
+import json, resource, subprocess, sys
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+with open(sys.argv[2], "wb") as out, open(sys.argv[3], "wb") as err:
+    try:
+        code = subprocess.run(sys.argv[5:], stdout=out, stderr=err, stdin=subprocess.DEVNULL, timeout=60).returncode
+    except subprocess.TimeoutExpired:
+        code = "timeout"
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[4], "w") as report:
+    json.dump({"code": code, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}, report)
+"""
+
+
 def run_limited(*args: str, cwd: Path) -> tuple[int, str, float, float]:
     """Run generate.py; returns exit code, stderr, CPU seconds and peak memory in MB."""
-    def limit():
-        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT))
-    err_file = cwd / "stderr.txt"
-    with open(err_file, "wb") as err, open(cwd / "stdout.txt", "wb") as out:
-        child = subprocess.Popen([sys.executable, str(ROOT / "generate.py"), *args], cwd=cwd,
-                                 stdout=out, stderr=err, stdin=subprocess.DEVNULL, preexec_fn=limit)
-        deadline = time.monotonic() + 60
-        while True:
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                child.kill()
-                pid, status, usage = os.wait4(child.pid, 0)
-                break
-            time.sleep(0.02)
-    child.returncode = os.waitstatus_to_exitcode(status)  # keep Popen from waiting again
-    cpu = usage.ru_utime + usage.ru_stime
-    return child.returncode, err_file.read_text(encoding="utf-8", errors="replace"), cpu, usage.ru_maxrss / 1024
+    files = [cwd / name for name in ("stdout.txt", "stderr.txt", "usage.json")]
+    subprocess.run([sys.executable, "-c", LAUNCHER, str(ADDRESS_SPACE_LIMIT), *map(str, files),
+                    sys.executable, str(ROOT / "generate.py"), *args], cwd=cwd, check=True, timeout=120)
+    usage = json.loads(files[2].read_text())
+    return usage["code"], files[1].read_text(encoding="utf-8", errors="replace"), usage["cpu"], usage["rss_mb"]
 
 
 def assert_refused(tmp_path: Path, args: list[str], named: Path, *fragments: str) -> str:
