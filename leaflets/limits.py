@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import LeafletError, Where
 
-MAX_FILE_BYTES = 2 * 1024 * 1024  # YAML, PO and logo files; the largest shipped file is 39 kB
+MAX_FILE_BYTES = 2 * 1024 * 1024  # YAML, PO and logo files; the largest shipped file is 40 kB
 MAX_NESTING = 20                  # YAML levels; the shipped files nest 7 at most
 
 
