@@ -164,6 +164,15 @@ class TaggedTable(RLTable):
 
     tagger: Tagger | None = None
 
+    def split(self, available_width, available_height):
+        # ReportLab builds the parts with self.__class__(...), which knows nothing of the tagger:
+        # without this, a table broken across pages draws its backgrounds and rules untagged.
+        parts = super().split(available_width, available_height)
+        for part in parts:
+            if isinstance(part, TaggedTable):
+                part.tagger = self.tagger
+        return parts
+
     def _drawBkgrnd(self):
         if self.tagger is None:
             return super()._drawBkgrnd()
