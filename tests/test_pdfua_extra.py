@@ -85,3 +85,15 @@ def test_the_check_sees_untagged_graphics(tmp_path):
     pdf.Root.Lang = pikepdf.String("en")
     pdf.save(tmp_path / "one.pdf")
     assert check(Path(tmp_path / "one.pdf")).untagged == ["page 1: 'f' outside marked content and artifacts"]
+
+
+@pytest.mark.parametrize("combination", COMBINATIONS, ids=_ids)
+def test_graphics_without_text_have_words_for_screen_readers(reports, combination):
+    """Tick boxes and the logo: drawn content with no text of its own needs /Alt or /ActualText."""
+    assert reports(*combination).wordless == []
+
+
+@pytest.mark.parametrize("combination", [c for c in COMBINATIONS if c[1] == "large-print"], ids=_ids)
+def test_large_print_sets_every_text_at_16_points_or_more(reports, combination):
+    """Footer, page numbers, running header and review date included (RNIB clear print, UKAAF)."""
+    assert reports(*combination).small_text == []

@@ -30,6 +30,7 @@ class Element:
     role: str
     parent: "Element | None" = None
     alt: str | None = None
+    actual_text: str | None = None   # what a drawing stands for in words (a tick box: "☐")
     lang: str | None = None
     attributes: dict[str, object] = field(default_factory=dict)
     children: list["Element | tuple[int, int]"] = field(default_factory=list)  # elements or (page, mcid)
@@ -99,6 +100,8 @@ class Tagger:
         node = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + element.role), P=parent))
         if element.alt:
             node.Alt = pikepdf.String(element.alt)
+        if element.actual_text:
+            node.ActualText = pikepdf.String(element.actual_text)
         if element.lang:
             node.Lang = pikepdf.String(element.lang)
         if element.attributes:

@@ -44,6 +44,7 @@ class SpokenParagraph(RLParagraph):
     and right-to-left text is drawn as glyphs in visual order, some with no
     Unicode value of their own (Devanagari conjuncts, joined Arabic forms), so it
     also carries an ActualText span; without it, extracted text comes out scrambled.
+    Every paragraph carries one: its drawn lines hold no space where they break.
     """
 
     spoken: str = ""          # the logical text of this paragraph, or of this part of a split one
@@ -73,7 +74,8 @@ class SpokenParagraph(RLParagraph):
             if self.spoken:
                 words = line_words(self.spoken)
                 count = _word_count(parts[0])
-                parts[0].spoken, parts[1].spoken = " ".join(words[:count]), " ".join(words[count:])
+                # The first part ends with a space, so the two parts read as two words, not one.
+                parts[0].spoken, parts[1].spoken = " ".join(words[:count]) + " ", " ".join(words[count:])
         return parts
 
     def draw(self):
@@ -132,14 +134,17 @@ class SpokenParagraph(RLParagraph):
 
 
 def _word_count(paragraph: RLParagraph) -> int:
-    lines = paragraph.blPara.lines
-    if paragraph.blPara.kind == 0:  # one font: (extra space, [words]) per line
-        return sum(len(words) for _, words in lines)
-    return sum(len(line_words("".join(frag.text for frag in line.words if hasattr(frag, "text")))) for line in lines)
+    # One font: (extra space, [words]) per line; several: lines with frags. The first part of a split
+    # one-font paragraph is marked kind 1 but keeps its one-font lines.
+    return sum(len(line[1]) if isinstance(line, tuple)
+               else len(line_words("".join(frag.text for frag in line.words if hasattr(frag, "text"))))
+               for line in paragraph.blPara.lines)
 
 
 class TickedParagraph(SpokenParagraph):
     """A checklist entry: an empty square to tick with a pen, level with its first line, as its label."""
+
+    SPOKEN = "\u2610"   # BALLOT BOX: how the label is announced, a to-do item not yet done
 
     @property
     def box(self) -> float:

@@ -32,6 +32,9 @@ class Story:
         root = lay.tagger.root
         if leaflet.look.logo is not None:
             lay.logo_tag = root.child("Figure", alt=leaflet.look.logo_alt)
+        # The clinic's name and department in the first page's band are read; on later pages they repeat
+        # as artifacts.
+        lay.masthead_tags = [root.child("P") for text in (leaflet.look.clinic_name, leaflet.look.department) if text]
         story: list[Flowable] = [NextPageTemplate("later"), Bookmark("title", leaflet.title),
                                  lay.para(leaflet.title, s.title, root.child("H1"))]
         if leaflet.subtitle:
@@ -55,9 +58,8 @@ class Story:
         lay = self.layout
         s = lay.styles
         table = lay.tagger.root.child("Table")
-        rows = [[lay.para(lay.leaflet.for_you_title, s.header_cell,
-                          table.child("TR").child("TH", attributes={"O": "Table", "Scope": "Column", "ColSpan": 2})),
-                 ""]]
+        # The title row names the table (its Caption) rather than heading a column of it.
+        rows = [[lay.para(lay.leaflet.for_you_title, s.header_cell, table.child("Caption")), ""]]
         for label, value in lay.leaflet.for_you:
             row = table.child("TR")
             rows.append([lay.para(label, s.cell, row.child("TH", attributes={"O": "Table", "Scope": "Row"}), bold=True),
@@ -151,8 +153,11 @@ class Story:
             return references
         if isinstance(block, Checklist):
             items = tag.child("L", attributes={"O": "List", "ListNumbering": "None"})
-            return [lay.item(items, plain(e), s.checklist, markup=lay.entry(e), cls=TickedParagraph)
-                    for e in block.entries]
+            entries = [lay.item(items, plain(e), s.checklist, markup=lay.entry(e), cls=TickedParagraph)
+                       for e in block.entries]
+            for entry in entries:  # the drawn square, said as the character for an empty ballot box
+                entry.label_tag.actual_text = TickedParagraph.SPOKEN
+            return entries
         if isinstance(block, Table):
             return [self.table(block, width, tag.child("Table"))]
         if isinstance(block, Faq):
