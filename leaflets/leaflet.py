@@ -16,6 +16,7 @@ from typing import ClassVar, Literal, Union
 class Paragraph:
     kind: ClassVar[str] = "paragraph"
     text: str
+    link: str = ""   # a web address or phone number (https:, tel:) the whole paragraph leads to
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ How profiles combine (documented in docs/content-format.md):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Iterable, Sequence
 
 from babel import Locale, UnknownLocaleError
@@ -200,8 +201,11 @@ def _entry(item: Any, text) -> Entry:
 def _closing_sections(handout, clinic: ClinicBrand, strings: UiStrings, text, numbers,
                       facts: dict[str, str]) -> list[LeafletSection]:
     """Contact details, sources and 'about this leaflet': the same on every handout."""
+    brand = clinic.brand
+    links = {"contact_phone": _tel(brand.phone), "contact_emergency": _tel(brand.emergency_number),
+             "contact_website": _web(brand.website or "")}
     contact_keys = ["contact_phone", "contact_emergency"] + (["contact_website"] if clinic.brand.website else [])
-    contact = [Paragraph(text(strings, key, getattr(strings, key))) for key in contact_keys]
+    contact = [Paragraph(text(strings, key, getattr(strings, key)), links[key]) for key in contact_keys]
     contact += [Paragraph(line) for line in clinic.brand.address]
     sources = References(tuple(Reference(numbers[s.id], text(s, "text", s.text), s.url or "")
                                for s in handout.sources))
@@ -211,6 +215,18 @@ def _closing_sections(handout, clinic: ClinicBrand, strings: UiStrings, text, nu
         LeafletSection("sources", text(strings, "sources_title", strings.sources_title), (sources,)),
         LeafletSection("about", text(strings, "about_title", strings.about_title), tuple(about)),
     ]
+
+
+def _tel(number: str) -> str:
+    """A tel: link, so a phone or a screen reader can call the number it prints."""
+    return "tel:" + "".join(c for c in number if c.isdigit() or c == "+")
+
+
+def _web(address: str) -> str:
+    """An https: link for a web address printed without its scheme."""
+    if not address:
+        return ""
+    return address if re.match(r"^[a-z][a-z0-9+.-]*:", address, re.I) else f"https://{address}"
 
 
 def date_locale(language: str, country: str) -> Locale:

@@ -15,7 +15,7 @@ from leaflets.leaflet import BulletList, Checklist, Faq, Paragraph, References, 
 from leaflets.pipeline import LeafletRequest, open_brand, open_library, resolve_request
 from leaflets.leaflet import PatientDetails
 from tests.conftest import run_generate
-from tests.pdfcheck import pdfinfo, structure
+from tests.pdfcheck import pdfinfo, pdftotext, structure
 
 PDFUA = Path(sys.executable).parent / "pdfua"
 LANGUAGES = ["en", "es", "fr", "pl", "vi", "zh-Hans", "ar", "hi", "pt", "ru", "ko", "bn", "ur"]
@@ -58,7 +58,7 @@ def expected_structure(leaflet) -> list[tuple[str, str]]:
         items.append(("H2", section.title))
         for block in section.blocks:
             if isinstance(block, Paragraph):
-                items.append(("P", block.text))
+                items.append(("Link" if block.link else "P", block.text))
             elif isinstance(block, (BulletList, Checklist)):
                 for entry in block.entries:
                     items += [("Lbl", "•" if isinstance(block, BulletList) else ""),
@@ -135,6 +135,29 @@ def test_the_clinics_department_is_read_and_for_you_is_a_caption(tmp_path):
     look = open_brand().brand
     assert ("P", look.department) in roles and ("P", look.clinic_name) in roles
     assert ("Caption", "For you") in roles and ("TH", "For you") not in roles
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_contact_numbers_and_web_address_are_tagged_links_that_print_as_plain_text(tmp_path, language):
+    pdf = build(tmp_path, "--lang", language)
+    brand = open_brand().brand
+    with pikepdf.open(pdf) as document:
+        parents = document.Root.StructTreeRoot.ParentTree.Nums
+        parents = {int(parents[i]): parents[i + 1] for i in range(0, len(parents), 2)}
+        links = {}
+        for page in document.pages:
+            for annotation in page.get("/Annots", []):
+                element = parents[int(annotation.StructParent)]
+                assert element.S == pikepdf.Name.Link and element.P.S == pikepdf.Name.P
+                assert any(isinstance(k, pikepdf.Dictionary) and k.get("/Type") == pikepdf.Name.OBJR
+                           and k.Obj.objgen == annotation.objgen for k in element.K)
+                assert list(annotation.Border) == [0, 0, 0]
+                links[str(annotation.A.URI)] = str(annotation.Contents)
+    phone = "tel:" + brand.phone.replace(" ", "")
+    assert set(links) == {phone, f"tel:{brand.emergency_number}", f"https://{brand.website}"}
+    assert brand.phone.replace(" ", "") in "".join(c for c in links[phone] if c.isdigit())
+    text = pdftotext(pdf)
+    assert brand.website in text and f"https://{brand.website}" not in text and "tel:" not in text
 
 
 def test_document_language_title_and_pdfua_identification(tmp_path):

@@ -53,6 +53,7 @@ class SpokenParagraph(RLParagraph):
     label: str = ""           # bullet or number, drawn as the item's Lbl
     label_tag: Element | None = None
     label_colour = colors.black
+    link = ""                 # where the paragraph leads (https:, tel:); its tag is then a Link element
     continued = False         # the second part of a split paragraph: no second label
     bidi = False              # has right-to-left words: each line's words are put in display order
     _marked = False           # drawn once already: a repeated table header is an artifact
@@ -68,7 +69,7 @@ class SpokenParagraph(RLParagraph):
         parts = super().split(available_width, available_height)
         if len(parts) == 2:
             for part in parts:
-                for name in ("tagger", "tag", "label", "label_tag", "label_colour", "bidi"):
+                for name in ("tagger", "tag", "label", "label_tag", "label_colour", "bidi", "link"):
                     setattr(part, name, getattr(self, name))
             parts[1].continued = True
             if self.spoken:
@@ -93,6 +94,8 @@ class SpokenParagraph(RLParagraph):
                 self._draw_label()
         with tagger.mark(canv, self.tag):
             self._draw_text()
+        if self.link:
+            tagger.link(canv, self.tag, self.width, self.height, self.link, self.spoken or self.getPlainText())
 
     def _draw_text(self):
         if not self.spoken:

@@ -134,6 +134,10 @@ class Story:
         lay = self.layout
         s = lay.styles
         if isinstance(block, Paragraph):
+            if block.link:  # printed as plain text; read and followed as a link
+                paragraph = lay.para(block.text, s.body, tag.child("P").child("Link"))
+                paragraph.link = block.link
+                return [paragraph]
             return [lay.para(block.text, s.body, tag.child("P"))]
         # Lists are single flowables per entry (not ListFlowable or one big table) so a
         # heading can keep with the first entry and long lists still flow across pages.
