@@ -193,7 +193,50 @@ def test_sources_in_a_translated_leaflet_are_marked_as_english(tmp_path):
                 if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.StructElem:
                     walk(kid)
         walk(document.Root.StructTreeRoot.K[0])
-    assert langs == [("/Document", "es"), ("/L", "en")]
+    # the sources, and the example brand's texts, which are in English only
+    assert langs[0] == ("/Document", "es") and ("/L", "en") in langs
+    assert {lang for _, lang in langs[1:]} == {"en"}
+    assert sorted(role for role, _ in langs[1:]) == ["/Figure", "/L", "/P", "/P", "/P", "/P", "/P"]
+
+
+def brand_languages(pdf: Path) -> list[tuple[str, str, str]]:
+    """(role, /Lang or "", text or /Alt) of the Figure and the paragraphs before the title."""
+    with pikepdf.open(pdf) as document:
+        found = []
+        for element in document.Root.StructTreeRoot.K[0].K:
+            if element.S == pikepdf.Name.H1:
+                break
+            found.append((str(element.S), str(element.get("/Lang", "")), str(element.get("/Alt", ""))))
+    return found
+
+
+def test_brand_texts_per_language_fall_back_to_the_clinics_language_with_its_lang(tmp_path, brand_copy):
+    brand = brand_copy / "brand.yaml"
+    text = brand.read_text(encoding="utf-8")
+    text = text.replace("logo_alt: Riverside Example Hospital logo, a white wave inside a circle\n",
+                        "logo_alt:\n  en: Riverside Example Hospital logo, a white wave inside a circle\n"
+                        "  ar: شعار مستشفى ريفرسايد، موجة بيضاء داخل دائرة\n")
+    text = text.replace("clinic_name: Riverside Example Hospital\n",
+                        "clinic_name:\n  en: Riverside Example Hospital\n  ar: مستشفى ريفرسايد\n")
+    brand.write_text(text, encoding="utf-8")
+    arabic = brand_languages(build(tmp_path, "--lang", "ar", "--brand", str(brand_copy)))
+    assert arabic[0] == ("/Figure", "", "شعار مستشفى ريفرسايد، موجة بيضاء داخل دائرة")
+    assert arabic[1][:2] == ("/P", "") and arabic[2][:2] == ("/P", "en")   # the department: English only
+    hindi = brand_languages(build(tmp_path, "--lang", "hi", "--brand", str(brand_copy)))
+    assert hindi[0] == ("/Figure", "en", "Riverside Example Hospital logo, a white wave inside a circle")
+    texts = [text for _, text in structure(build(tmp_path, "--lang", "ar", "--brand", str(brand_copy)))]
+    assert sum("مستشفى ريفرسايد" in text for text in texts) >= 2   # the band and the contact block
+
+
+def test_a_brand_text_per_language_must_include_the_clinics_language(tmp_path, brand_copy):
+    brand = brand_copy / "brand.yaml"
+    text = brand.read_text(encoding="utf-8").replace(
+        "logo_alt: Riverside Example Hospital logo, a white wave inside a circle\n",
+        "logo_alt:\n  ar: شعار مستشفى ريفرسايد\n")
+    brand.write_text(text, encoding="utf-8")
+    result = run_generate("build", "--brand", str(brand_copy), "-o", str(tmp_path / "x.pdf"))
+    assert result.returncode == 2 and "brand.yaml" in result.stderr and "'en:'" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "x.pdf").exists()
 
 
 def test_a_paragraph_split_across_pages_stays_one_element(tmp_path, content_copy):

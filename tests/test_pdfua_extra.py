@@ -98,3 +98,9 @@ def test_graphics_without_text_have_words_for_screen_readers(reports, combinatio
 def test_large_print_sets_every_text_at_16_points_or_more(reports, combination):
     """Footer, page numbers, running header and review date included (RNIB clear print, UKAAF)."""
     assert reports(*combination).small_text == []
+
+
+@pytest.mark.parametrize("combination", COMBINATIONS, ids=_ids)
+def test_text_in_another_language_says_which(reports, combination):
+    """The brand's English name, logo text and address in an Arabic, Hindi or Chinese leaflet carry /Lang."""
+    assert reports(*combination).language == []

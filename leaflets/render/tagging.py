@@ -129,7 +129,7 @@ class Tagger:
             node.Alt = pikepdf.String(element.alt)
         if element.actual_text:
             node.ActualText = pikepdf.String(element.actual_text)
-        if element.lang:
+        if element.lang is not None:  # "" says the language is unknown (ISO 32000-1, 14.9.2.1)
             node.Lang = pikepdf.String(element.lang)
         if element.attributes:
             node.A = Dictionary({f"/{k}": (Name("/" + v) if isinstance(v, str) else v)
