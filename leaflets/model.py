@@ -304,6 +304,7 @@ class UiStrings(Located):
     paper_a4: Text
     paper_letter: Text
     back_to_list: Text
+    skip_to_content: Text = Field(description="The web page's first link, for keyboard and screen-reader users.")
     other_languages: Text
     large_print: Text = Field(description="A leaflet printed large (16 pt body text).")
     high_contrast: Text = Field(description="A leaflet printed black on white.")
