@@ -23,10 +23,6 @@ PAPERS = ["a4", "letter"]
 COMBINATIONS = [(language, variant, paper) for language in LANGUAGES for variant in VARIANTS for paper in PAPERS]
 DETAILS = PatientDetails(name="Sam Example", follow_up="3 December, 10:00",
                          notes="Walk a little every hour. " * 12)
-# Shaped Arabic and Devanagari glyphs without a character of their own are given private-use code
-# points by ReportLab; their text reaches readers through ActualText spans until the fonts' ToUnicode
-# maps say it themselves (work in progress on the shaping side).
-PRIVATE_USE_PENDING = {"ar", "hi"}
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +54,7 @@ def test_every_painting_operator_is_tagged_content_or_an_artifact(reports, combi
     assert reports(*combination).untagged == []
 
 
-@pytest.mark.parametrize("combination", [
-    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="shaped glyphs map to private-use code points"))
-    if c[0] in PRIVATE_USE_PENDING else c for c in COMBINATIONS], ids=_ids)
+@pytest.mark.parametrize("combination", COMBINATIONS, ids=_ids)
 def test_every_glyph_maps_to_text_without_private_use_code_points(reports, combination):
     assert reports(*combination).unicode == []
 
