@@ -6,6 +6,9 @@ page break, so the tagged PDF stays whole when ReportLab splits it.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from copy import copy
+
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -44,7 +47,8 @@ class SpokenParagraph(RLParagraph):
     and right-to-left text is drawn as glyphs in visual order, some with no
     Unicode value of their own (Devanagari conjuncts, joined Arabic forms), so it
     also carries an ActualText span; without it, extracted text comes out scrambled.
-    Every paragraph carries one: its drawn lines hold no space where they break.
+    Other text gets a space drawn at the end of each line, so that the words either side
+    of a line break stay two words for screen readers and text extraction.
     """
 
     spoken: str = ""          # the logical text of this paragraph, or of this part of a split one
@@ -92,7 +96,7 @@ class SpokenParagraph(RLParagraph):
         if self.label_tag is not None and not self.continued:
             with tagger.mark(canv, self.label_tag):
                 self._draw_label()
-        with tagger.mark(canv, self.tag):
+        with tagger.mark(canv, self.tag), self._line_end_spaces():
             self._draw_text()
         if self.link:
             tagger.link(canv, self.tag, self.width, self.height, self.link, self.spoken or self.getPlainText())
@@ -116,6 +120,38 @@ class SpokenParagraph(RLParagraph):
             super().draw()
         finally:
             self.blPara.lines = lines
+
+    @contextmanager
+    def _line_end_spaces(self):
+        """While drawn, each line ends with a space (invisible past its last word), so its marked
+        content reads "can start" where a line breaks between "can" and "start", and a split
+        paragraph's two parts read as separate words. Lines of Chinese break between characters,
+        not words, and shaped or right-to-left text says its words in an ActualText span instead."""
+        para = getattr(self, "blPara", None)
+        if self.spoken or self.bidi or para is None or self.style.wordWrap == "CJK":
+            yield
+            return
+        lines = para.lines
+        spaced = []
+        for line in lines:
+            if isinstance(line, tuple):   # one font: (extra space, [words])
+                words = line[1]
+                spaced.append((line[0], [*words[:-1], words[-1] + " "] if words else words))
+                continue
+            frags = list(line.words)
+            last = frags[-1] if frags else None
+            if last is not None and isinstance(getattr(last, "text", None), str) and not getattr(last, "cbDefn", None):
+                last = copy(last)
+                last.text += " "
+                frags[-1] = last
+            line = copy(line)
+            line.words = frags
+            spaced.append(line)
+        para.lines = spaced
+        try:
+            yield
+        finally:
+            para.lines = lines
 
     def _draw_label(self):
         if not self.label or self.continued:
