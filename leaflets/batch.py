@@ -286,7 +286,7 @@ class _Manifest:
     def __init__(self, out_dir: Path, clinic: ClinicBrand):
         self.path = out_dir / MANIFEST
         self.out_dir = out_dir
-        self.brand = {"clinic_name": clinic.brand.clinic_name, "file": str(clinic.file)}
+        self.brand = {"clinic_name": clinic.brand.text("clinic_name")[0], "file": str(clinic.file)}
         self.entries: dict[str, dict[str, Any]] = {}
         try:
             previous = json.loads(self.path.read_text(encoding="utf-8"))
@@ -349,7 +349,7 @@ def _write_site(out_dir: Path, manifest: _Manifest, clinic: ClinicBrand) -> None
     fronts = []
     for language in languages:
         strings = load_strings(strings_dir(), language)
-        context = {"brand": {"clinic_name": clinic.brand.clinic_name}}
+        context = {"brand": {"clinic_name": clinic.brand.text("clinic_name", language)[0]}}
         handouts: dict[str, dict[str, Any]] = {}
         for entry in sorted(by_language[language], key=lambda e: (e["handout"], e["pdf"])):
             handout = handouts.setdefault(entry["handout"], {"title": entry["title"], "variants": {}})

@@ -89,6 +89,28 @@ _SCRIPTS = {
 _DEFAULT = ("AtkinsonHyperlegible", ("NotoSans",), {})
 BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
+class ShapedTTFont(TTFont):
+    """A TrueType face whose shaped glyphs without a character of their own get their true width.
+
+    ReportLab 5.1 gives such a glyph (a Devanagari conjunct, a joined Arabic form) a private
+    code point and records as its width the advance HarfBuzz gave it where it was first met,
+    kerning or mark positioning included, so /Widths in the PDF differ from the embedded font
+    (PDF/UA 7.21.5). The font's own advance is recorded instead; every placement still comes
+    from HarfBuzz, as an adjustment measured from that width.
+    """
+
+    def hbFont(self, fontSize=10):
+        font = super().hbFont(fontSize)
+        add_private = self.hbAddPrivate
+
+        def add_with_font_advance(name, gid, advance):
+            code = add_private(name, gid, advance)
+            self.face.charWidths[code] = self.pdfScale(font.get_glyph_h_advance(gid))
+            return code
+        self.hbAddPrivate = add_with_font_advance
+        return font
+
+
 _lock = Lock()
 _registered: set[str] = set()
 
@@ -103,10 +125,10 @@ def _register(family: str) -> Family:
             loaded: dict[str, TTFont] = {}
             for name, file in zip((names.regular, names.bold, names.italic, names.bold_italic), chosen):
                 if file not in loaded:
-                    loaded[file] = TTFont(name, str(FONTS_DIR / file))
+                    loaded[file] = ShapedTTFont(name, str(FONTS_DIR / file))
                     pdfmetrics.registerFont(loaded[file])
                 else:  # the same face under a second name
-                    pdfmetrics.registerFont(TTFont(name, str(FONTS_DIR / file)))
+                    pdfmetrics.registerFont(ShapedTTFont(name, str(FONTS_DIR / file)))
             for bold, italic, name in ((0, 0, names.regular), (1, 0, names.bold), (0, 1, names.italic),
                                        (1, 1, names.bold_italic)):
                 addMapping(names.regular, bold, italic, name)

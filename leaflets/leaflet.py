@@ -16,6 +16,8 @@ from typing import ClassVar, Literal, Union
 class Paragraph:
     kind: ClassVar[str] = "paragraph"
     text: str
+    link: str = ""   # a web address or phone number (https:, tel:) the whole paragraph leads to
+    lang: str = ""   # set when the text is in another language than the leaflet (a clinic's address)
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,12 @@ class Look:
     primary: str
     accent: str
     text_on_primary: str
+    # Brand texts not in the page's language (fallen back to the clinic's): (field, language) pairs.
+    other_languages: tuple[tuple[str, str], ...] = ()
+
+    def lang(self, name: str) -> str:
+        """The language of the brand text `name` if it differs from the page's, else ""."""
+        return dict(self.other_languages).get(name, "")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
 
 def _one_or_many(value: Any) -> Any:
@@ -196,21 +196,48 @@ class Colours(Located):
     text_on_primary: HexColour = Field("#FFFFFF", description="Text printed on the header band.")
 
 
-class Brand(Located):
-    """A clinic's identity and contact numbers (brands/<name>/brand.yaml)."""
+PER_LANGUAGE = "Text, or a mapping from language code to text; it falls back to the clinic's language."
 
-    clinic_name: Text
-    department: Text | None = None
+
+class Brand(Located):
+    """A clinic's identity and contact numbers (brands/<name>/brand.yaml).
+
+    The name, department, logo text and address may be given per language (a mapping from language
+    code to text); a language without its own falls back to the clinic's `language`, and readers and
+    screen readers are told which language that text is in.
+    """
+
+    language: LanguageCode = Field("en", description="The language the clinic's own texts are written in.")
+    clinic_name: Text | dict[LanguageCode, Text] = Field(description=PER_LANGUAGE)
+    department: Text | dict[LanguageCode, Text] | None = Field(None, description=PER_LANGUAGE)
     country: Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z]{2}$")] = Field(
         description="ISO 3166 country code, e.g. GB; dates follow its conventions.")
     logo: Text | None = Field(None, description="PNG, JPEG or SVG file, relative to the brand file.")
-    logo_alt: Text | None = Field(None, description="What the logo shows, for screen readers.")
+    logo_alt: Text | dict[LanguageCode, Text] | None = Field(
+        None, description="What the logo shows, for screen readers. " + PER_LANGUAGE)
     colours: Colours
     phone: Annotated[str, StringConstraints(strict=True, pattern=r"^\+?[0-9][0-9 ()\-]{4,24}$")]
     emergency_number: Annotated[str, StringConstraints(strict=True, pattern=r"^[0-9]{2,6}$")] = Field(
         description="The emergency number of the clinic's country, e.g. 999, 911, 112. Never guessed.")
-    address: Paragraphs = Field(default_factory=list)
+    address: Paragraphs | dict[LanguageCode, Paragraphs] = Field(default_factory=list, description=PER_LANGUAGE)
     website: Text | None = None
+
+    @model_validator(mode="after")
+    def _every_mapping_has_the_clinics_language(self):
+        for name in ("clinic_name", "department", "logo_alt", "address"):
+            value = getattr(self, name)
+            if isinstance(value, dict) and self.language not in value:
+                raise ValueError(f"{name} is given per language but not in the clinic's language "
+                                 f"'{self.language}', which every other language falls back to: add a "
+                                 f"'{self.language}:' entry (or set 'language:' to one of {', '.join(value)})")
+        return self
+
+    def text(self, name: str, language: str | None = None) -> tuple[Any, str]:
+        """A per-language field in `language` if given, else in the clinic's language; and that language."""
+        value = getattr(self, name)
+        if isinstance(value, dict):
+            return (value[language], language) if language in value else (value[self.language], self.language)
+        return value, self.language
 
 
 # --- fixed wording around the content -----------------------------------------
@@ -277,6 +304,7 @@ class UiStrings(Located):
     paper_a4: Text
     paper_letter: Text
     back_to_list: Text
+    skip_to_content: Text = Field(description="The web page's first link, for keyboard and screen-reader users.")
     other_languages: Text
     large_print: Text = Field(description="A leaflet printed large (16 pt body text).")
     high_contrast: Text = Field(description="A leaflet printed black on white.")

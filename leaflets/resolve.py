@@ -18,6 +18,7 @@ How profiles combine (documented in docs/content-format.md):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Iterable, Sequence
 
 from babel import Locale, UnknownLocaleError
@@ -41,13 +42,16 @@ def choose_profiles(loaded: LoadedHandout, profile_ids: Iterable[str]) -> list[P
     return [p for p in loaded.profiles.profiles if p.id in wanted]
 
 
-def content_variables(handout: Handout, brand: Brand) -> dict[str, Any]:
-    """The {{ variables }} content text may use; phone numbers never break across lines."""
+def content_variables(handout: Handout, brand: Brand, language: str | None = None) -> dict[str, Any]:
+    """The {{ variables }} content text may use, the brand's texts in `language` where it gives them;
+    phone numbers never break across lines."""
     return {
         "brand": {
-            "clinic_name": brand.clinic_name, "department": brand.department or "",
+            "clinic_name": brand.text("clinic_name", language)[0],
+            "department": brand.text("department", language)[0] or "",
             "phone": phone_number(brand.phone), "emergency_number": phone_number(brand.emergency_number),
-            "website": brand.website or "", "address": enumeration(brand.address, handout.language),
+            "website": brand.website or "",
+            "address": enumeration(brand.text("address", language)[0], language or handout.language),
         },
         "handout": {"title": handout.title, "reference": handout.reference, "version": handout.version},
     }
@@ -60,7 +64,7 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
     chosen = choose_profiles(loaded, profile_ids)
     language = handout.language
     locale = date_locale(language, brand.country)
-    context = content_variables(handout, brand)
+    context = content_variables(handout, brand, language)
     numbers = {source.id: n for n, source in enumerate(handout.sources, start=1)}
     facts = {  # what the footer and "about this leaflet" may say about the leaflet itself
         "reference": handout.reference, "version": handout.version,
@@ -88,8 +92,8 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
         subtitle=text(handout, "subtitle", handout.subtitle or ""),
         written_for=text(strings, "written_for", strings.written_for,
                          {"profiles": enumeration(labels, language, clauses=True)}) if labels else "",
-        author=brand.clinic_name,
-        look=look_of(clinic),
+        author=brand.text("clinic_name", language)[0],
+        look=look_of(clinic, language),
         for_you=for_you,
         for_you_title=strings.for_you,
         sections=tuple(sections),
@@ -112,11 +116,17 @@ def _notices(loaded: LoadedHandout, strings: UiStrings, facts: dict[str, str], t
         yield text(strings, "translation_fallback", strings.translation_fallback)
 
 
-def look_of(clinic: ClinicBrand) -> Look:
-    """What a renderer needs of the brand's visual identity."""
+def look_of(clinic: ClinicBrand, language: str | None = None) -> Look:
+    """What a renderer needs of the brand's visual identity, its texts in `language` where the brand
+    gives them (else in the clinic's language, said so in `other_languages`)."""
     brand = clinic.brand
-    return Look(brand.clinic_name, brand.department or "", clinic.logo, brand.logo_alt or brand.clinic_name,
-                brand.colours.primary, brand.colours.accent, brand.colours.text_on_primary)
+    page_language = language or brand.language
+    texts = {name: brand.text(name, page_language) for name in ("clinic_name", "department", "logo_alt")}
+    if texts["logo_alt"][0] is None:
+        texts["logo_alt"] = texts["clinic_name"]
+    other = tuple((name, lang) for name, (value, lang) in texts.items() if value and lang != page_language)
+    return Look(texts["clinic_name"][0], texts["department"][0] or "", clinic.logo, texts["logo_alt"][0],
+                brand.colours.primary, brand.colours.accent, brand.colours.text_on_primary, other)
 
 
 def apply_profiles(base: Sequence[Any], chosen: Sequence[Profile]) -> list[Any]:
@@ -200,9 +210,20 @@ def _entry(item: Any, text) -> Entry:
 def _closing_sections(handout, clinic: ClinicBrand, strings: UiStrings, text, numbers,
                       facts: dict[str, str]) -> list[LeafletSection]:
     """Contact details, sources and 'about this leaflet': the same on every handout."""
+    brand = clinic.brand
+    links = {"contact_phone": _tel(brand.phone), "contact_emergency": _tel(brand.emergency_number),
+             "contact_website": _web(brand.website or "")}
     contact_keys = ["contact_phone", "contact_emergency"] + (["contact_website"] if clinic.brand.website else [])
-    contact = [Paragraph(text(strings, key, getattr(strings, key))) for key in contact_keys]
-    contact += [Paragraph(line) for line in clinic.brand.address]
+    name, name_language = brand.text("clinic_name", strings.language)
+    contact = []
+    for key in contact_keys:
+        line = text(strings, key, getattr(strings, key))
+        # A line that is only the clinic's name and a number is in the name's language.
+        only_name = name_language != strings.language and not any(c.isalpha() for c in line.replace(name, ""))
+        contact.append(Paragraph(line, links[key], lang=name_language if only_name else ""))
+    address, address_language = brand.text("address", strings.language)
+    other = address_language if address_language != strings.language else ""
+    contact += [Paragraph(line, lang=other) for line in address]
     sources = References(tuple(Reference(numbers[s.id], text(s, "text", s.text), s.url or "")
                                for s in handout.sources))
     about = [Paragraph(text(strings, "about_lines", line, facts)) for line in strings.about_lines]
@@ -211,6 +232,18 @@ def _closing_sections(handout, clinic: ClinicBrand, strings: UiStrings, text, nu
         LeafletSection("sources", text(strings, "sources_title", strings.sources_title), (sources,)),
         LeafletSection("about", text(strings, "about_title", strings.about_title), tuple(about)),
     ]
+
+
+def _tel(number: str) -> str:
+    """A tel: link, so a phone or a screen reader can call the number it prints."""
+    return "tel:" + "".join(c for c in number if c.isdigit() or c == "+")
+
+
+def _web(address: str) -> str:
+    """An https: link for a web address printed without its scheme."""
+    if not address:
+        return ""
+    return address if re.match(r"^[a-z][a-z0-9+.-]*:", address, re.I) else f"https://{address}"
 
 
 def date_locale(language: str, country: str) -> Locale:

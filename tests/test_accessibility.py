@@ -15,7 +15,7 @@ from leaflets.leaflet import BulletList, Checklist, Faq, Paragraph, References, 
 from leaflets.pipeline import LeafletRequest, open_brand, open_library, resolve_request
 from leaflets.leaflet import PatientDetails
 from tests.conftest import run_generate
-from tests.pdfcheck import pdfinfo, structure
+from tests.pdfcheck import pdfinfo, pdftotext, structure
 
 PDFUA = Path(sys.executable).parent / "pdfua"
 LANGUAGES = ["en", "es", "fr", "pl", "vi", "zh-Hans", "ar", "hi", "pt", "ru", "ko", "bn", "ur"]
@@ -46,18 +46,19 @@ def expected_structure(leaflet) -> list[tuple[str, str]]:
     items: list[tuple[str, str]] = []
     if leaflet.look.logo is not None:
         items.append(("Figure", ""))
+    items += [("P", text) for text in (leaflet.look.clinic_name, leaflet.look.department) if text]
     items.append(("H1", leaflet.title))
     items += [("P", text) for text in (leaflet.subtitle, leaflet.written_for) if text]
     items += [("P", notice) for notice in (leaflet.watermark, *leaflet.notices) if notice]
     if leaflet.for_you:
-        items.append(("TH", leaflet.for_you_title))
+        items.append(("Caption", leaflet.for_you_title))
         for label, value in leaflet.for_you:
             items += [("TH", label), ("TD", value)]
     for section in leaflet.sections:
         items.append(("H2", section.title))
         for block in section.blocks:
             if isinstance(block, Paragraph):
-                items.append(("P", block.text))
+                items.append(("Link" if block.link else "P", block.text))
             elif isinstance(block, (BulletList, Checklist)):
                 for entry in block.entries:
                     items += [("Lbl", "•" if isinstance(block, BulletList) else ""),
@@ -83,6 +84,11 @@ def squash(items):
     return [(role, re.sub(r"[\s\u200e\u200f\u202a-\u202e]+", "", text)) for role, text in items]
 
 
+def spaced(items):
+    """Bidi marks do not count, and any run of spaces is one space; but a space may not go missing."""
+    return [(role, " ".join(re.sub(r"[\u200e\u200f\u202a-\u202e]+", "", text).split())) for role, text in items]
+
+
 @pytest.mark.parametrize("language", ["en", "ar", "zh-Hans", "hi", "ur", "bn", "ko"])
 def test_the_structure_tree_reads_the_leaflet_in_order(tmp_path, language):
     profiles = ("calf", "flyer")
@@ -92,7 +98,66 @@ def test_the_structure_tree_reads_the_leaflet_in_order(tmp_path, language):
     library = open_library()
     leaflet = resolve_request(library.load("dvt-walking"), LeafletRequest(
         "dvt-walking", profiles, language, "a4", details), open_brand())
-    assert squash(structure(pdf)) == squash(expected_structure(leaflet))
+    assert spaced(structure(pdf)) == spaced(expected_structure(leaflet))
+
+
+@pytest.mark.parametrize("variant", ["--large-print", "--high-contrast"])
+def test_words_keep_their_space_at_line_breaks_in_the_structure_text(tmp_path, variant):
+    pdf = build(tmp_path, "--profile", "femoral", variant)
+    leaflet = resolve_request(open_library().load("dvt-walking"), LeafletRequest("dvt-walking", ("femoral",)),
+                              open_brand())
+    words = {word for _, text in expected_structure(leaflet) for word in text.split()}
+    joined = [word for _, text in structure(pdf) for word in text.split() if word not in words]
+    assert joined == [], "words run together where a line broke"
+
+
+def test_tick_boxes_are_announced_as_empty_boxes(tmp_path):
+    pdf = build(tmp_path, "--profile", "calf")
+    with pikepdf.open(pdf) as document:
+        labels = []
+
+        def walk(element):
+            if element.get("/S") == pikepdf.Name.L:
+                labels.extend(str(li.K[0].get("/ActualText", "")) for li in element.K
+                              if li.K[0].get("/S") == pikepdf.Name.Lbl and "/ListNumbering" in element.get("/A", {})
+                              and element.A.ListNumbering == pikepdf.Name("/None"))
+            kids = element.get("/K")
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.StructElem:
+                    walk(kid)
+        walk(document.Root.StructTreeRoot.K[0])
+    assert labels and set(labels) == {"\u2610"}
+
+
+def test_the_clinics_department_is_read_and_for_you_is_a_caption(tmp_path):
+    pdf = build(tmp_path, "--patient-name", "Sam Example")
+    roles = structure(pdf)
+    look = open_brand().brand
+    assert ("P", look.department) in roles and ("P", look.clinic_name) in roles
+    assert ("Caption", "For you") in roles and ("TH", "For you") not in roles
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_contact_numbers_and_web_address_are_tagged_links_that_print_as_plain_text(tmp_path, language):
+    pdf = build(tmp_path, "--lang", language)
+    brand = open_brand().brand
+    with pikepdf.open(pdf) as document:
+        parents = document.Root.StructTreeRoot.ParentTree.Nums
+        parents = {int(parents[i]): parents[i + 1] for i in range(0, len(parents), 2)}
+        links = {}
+        for page in document.pages:
+            for annotation in page.get("/Annots", []):
+                element = parents[int(annotation.StructParent)]
+                assert element.S == pikepdf.Name.Link and element.P.S == pikepdf.Name.P
+                assert any(isinstance(k, pikepdf.Dictionary) and k.get("/Type") == pikepdf.Name.OBJR
+                           and k.Obj.objgen == annotation.objgen for k in element.K)
+                assert list(annotation.Border) == [0, 0, 0]
+                links[str(annotation.A.URI)] = str(annotation.Contents)
+    phone = "tel:" + brand.phone.replace(" ", "")
+    assert set(links) == {phone, f"tel:{brand.emergency_number}", f"https://{brand.website}"}
+    assert brand.phone.replace(" ", "") in "".join(c for c in links[phone] if c.isdigit())
+    text = pdftotext(pdf)
+    assert brand.website in text and f"https://{brand.website}" not in text and "tel:" not in text
 
 
 def test_document_language_title_and_pdfua_identification(tmp_path):
@@ -128,7 +193,50 @@ def test_sources_in_a_translated_leaflet_are_marked_as_english(tmp_path):
                 if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.StructElem:
                     walk(kid)
         walk(document.Root.StructTreeRoot.K[0])
-    assert langs == [("/Document", "es"), ("/L", "en")]
+    # the sources, and the example brand's texts, which are in English only
+    assert langs[0] == ("/Document", "es") and ("/L", "en") in langs
+    assert {lang for _, lang in langs[1:]} == {"en"}
+    assert sorted(role for role, _ in langs[1:]) == ["/Figure", "/L", "/P", "/P", "/P", "/P", "/P"]
+
+
+def brand_languages(pdf: Path) -> list[tuple[str, str, str]]:
+    """(role, /Lang or "", text or /Alt) of the Figure and the paragraphs before the title."""
+    with pikepdf.open(pdf) as document:
+        found = []
+        for element in document.Root.StructTreeRoot.K[0].K:
+            if element.S == pikepdf.Name.H1:
+                break
+            found.append((str(element.S), str(element.get("/Lang", "")), str(element.get("/Alt", ""))))
+    return found
+
+
+def test_brand_texts_per_language_fall_back_to_the_clinics_language_with_its_lang(tmp_path, brand_copy):
+    brand = brand_copy / "brand.yaml"
+    text = brand.read_text(encoding="utf-8")
+    text = text.replace("logo_alt: Riverside Example Hospital logo, a white wave inside a circle\n",
+                        "logo_alt:\n  en: Riverside Example Hospital logo, a white wave inside a circle\n"
+                        "  ar: شعار مستشفى ريفرسايد، موجة بيضاء داخل دائرة\n")
+    text = text.replace("clinic_name: Riverside Example Hospital\n",
+                        "clinic_name:\n  en: Riverside Example Hospital\n  ar: مستشفى ريفرسايد\n")
+    brand.write_text(text, encoding="utf-8")
+    arabic = brand_languages(build(tmp_path, "--lang", "ar", "--brand", str(brand_copy)))
+    assert arabic[0] == ("/Figure", "", "شعار مستشفى ريفرسايد، موجة بيضاء داخل دائرة")
+    assert arabic[1][:2] == ("/P", "") and arabic[2][:2] == ("/P", "en")   # the department: English only
+    hindi = brand_languages(build(tmp_path, "--lang", "hi", "--brand", str(brand_copy)))
+    assert hindi[0] == ("/Figure", "en", "Riverside Example Hospital logo, a white wave inside a circle")
+    texts = [text for _, text in structure(build(tmp_path, "--lang", "ar", "--brand", str(brand_copy)))]
+    assert sum("مستشفى ريفرسايد" in text for text in texts) >= 2   # the band and the contact block
+
+
+def test_a_brand_text_per_language_must_include_the_clinics_language(tmp_path, brand_copy):
+    brand = brand_copy / "brand.yaml"
+    text = brand.read_text(encoding="utf-8").replace(
+        "logo_alt: Riverside Example Hospital logo, a white wave inside a circle\n",
+        "logo_alt:\n  ar: شعار مستشفى ريفرسايد\n")
+    brand.write_text(text, encoding="utf-8")
+    result = run_generate("build", "--brand", str(brand_copy), "-o", str(tmp_path / "x.pdf"))
+    assert result.returncode == 2 and "brand.yaml" in result.stderr and "'en:'" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "x.pdf").exists()
 
 
 def test_a_paragraph_split_across_pages_stays_one_element(tmp_path, content_copy):

@@ -207,7 +207,7 @@ def parse(path: Path) -> _Page:
 
 
 def local_links(out: Path) -> dict[Path, list[str]]:
-    return {page: [link for link in parse(page).links if not link.startswith(("http", "data:"))]
+    return {page: [link for link in parse(page).links if not link.startswith(("http", "data:", "tel:", "#"))]
             for page in out.rglob("*.html")}
 
 

@@ -29,7 +29,7 @@ from ..paths import data_dir, strings_dir
 from ..pipeline import LeafletRequest, open_brand, open_library
 from ..render.html import direction, language_name, logo_data_uri, site_assets
 from ..render.pdf import PAPER_SIZES, PrintOptions
-from ..resolve import date_locale
+from ..resolve import date_locale, look_of
 from ..substitute import fill
 from ..typography import long_date
 from .security import COOKIE, FORM_LIFETIME, FORM_POLICY, HEADERS, SITE_POLICY, Csrf
@@ -202,7 +202,8 @@ def _form_page(desk: Desk, loaded: LoadedHandout, values: Any, errors: dict[str,
     paper = "letter" if desk.clinic.brand.country in LETTER_COUNTRIES else "a4"
     csrf_value = request.cookies.get(COOKIE) or Csrf.new_value()
     page = render_template(
-        "form.html.j2", words=words, desk=words.desk, direction=direction(words.language), look=desk.clinic.brand, logo=logo_data_uri(desk.clinic.logo),
+        "form.html.j2", words=words, desk=words.desk, direction=direction(words.language),
+        look=look_of(desk.clinic, words.language), logo=logo_data_uri(desk.clinic.logo),
         handouts=[(h.id, h.handout.title) for h in desk.handouts.values()], loaded=loaded,
         profiles=loaded.profiles.profiles, default_profile=loaded.profiles.default,
         languages=[(code, language_name(code)) for code in loaded.languages],
@@ -229,5 +230,5 @@ def _limit_text(words: UiStrings) -> dict[str, str]:
 def _message(desk: Desk, text: str, status: int) -> Response:
     words = _wording(desk)
     page = render_template("message.html.j2", words=words, desk=words.desk, direction=direction(words.language),
-                           look=desk.clinic.brand, logo=logo_data_uri(desk.clinic.logo), text=text)
+                           look=look_of(desk.clinic, words.language), logo=logo_data_uri(desk.clinic.logo), text=text)
     return Response(page, status=status, mimetype="text/html")

@@ -30,9 +30,11 @@ class Element:
     role: str
     parent: "Element | None" = None
     alt: str | None = None
+    actual_text: str | None = None   # what a drawing stands for in words (a tick box: "☐")
     lang: str | None = None
     attributes: dict[str, object] = field(default_factory=dict)
     children: list["Element | tuple[int, int]"] = field(default_factory=list)  # elements or (page, mcid)
+    links: list["Link"] = field(default_factory=list)   # annotations this element (a Link) stands for
 
     def __post_init__(self):
         if self.parent is not None:
@@ -40,6 +42,16 @@ class Element:
 
     def child(self, role: str, **options) -> "Element":
         return Element(role, self, **options)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link annotation to add after ReportLab: where it is, where it leads and what it says."""
+
+    page: int
+    rect: tuple[float, float, float, float]
+    uri: str
+    contents: str
 
 
 class Tagger:
@@ -62,6 +74,17 @@ class Tagger:
         canv.addLiteral("EMC")
 
     @staticmethod
+    def link(canv, element: Element, width: float, height: float, uri: str, contents: str) -> None:
+        """Make the box (0, 0, width, height) in the current drawing position a link for `element`.
+
+        ReportLab's own links are not in the structure tree; this one is added by `finish` with its
+        /StructParent, an OBJR in the Link element and /Contents (PDF/UA 7.18.5).
+        """
+        (x0, y0), (x1, y1) = canv.absolutePosition(0, 0), canv.absolutePosition(width, height)
+        rect = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        element.links.append(Link(canv.getPageNumber() - 1, rect, uri, contents))
+
+    @staticmethod
     @contextmanager
     def artifact(canv, kind: str = "Layout") -> Iterator[None]:
         canv.addLiteral(f"/Artifact <</Type /{kind}>> BDC")
@@ -75,7 +98,8 @@ class Tagger:
             pages = list(pdf.pages)
             tree = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
             parents: dict[int, dict[int, pikepdf.Object]] = {}
-            document = self._write(pdf, self.root, tree, pages, parents)
+            annotations: list[tuple[pikepdf.Object, pikepdf.Object]] = []   # (annotation, its Link element)
+            document = self._write(pdf, self.root, tree, pages, parents, annotations)
             tree.K = Array([document])
             nums = Array()
             for index, page in enumerate(pages):
@@ -84,8 +108,12 @@ class Tagger:
                 mcids = parents.get(index, {})
                 nums.append(index)
                 nums.append(pdf.make_indirect(Array([mcids[m] for m in sorted(mcids)])))
+            for key, (annotation, node) in enumerate(annotations, len(pages)):
+                annotation.StructParent = key
+                nums.append(key)
+                nums.append(node)
             tree.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
-            tree.ParentTreeNextKey = len(pages)
+            tree.ParentTreeNextKey = len(pages) + len(annotations)
             pdf.Root.StructTreeRoot = tree
             pdf.Root.MarkInfo = Dictionary(Marked=True)
             pdf.Root.Metadata = pdf.make_stream(_xmp(title, self.root.lang or ""),
@@ -95,11 +123,13 @@ class Tagger:
                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
             return out.getvalue()
 
-    def _write(self, pdf, element: Element, parent, pages, parents) -> pikepdf.Object:
+    def _write(self, pdf, element: Element, parent, pages, parents, annotations) -> pikepdf.Object:
         node = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + element.role), P=parent))
         if element.alt:
             node.Alt = pikepdf.String(element.alt)
-        if element.lang:
+        if element.actual_text:
+            node.ActualText = pikepdf.String(element.actual_text)
+        if element.lang is not None:  # "" says the language is unknown (ISO 32000-1, 14.9.2.1)
             node.Lang = pikepdf.String(element.lang)
         if element.attributes:
             node.A = Dictionary({f"/{k}": (Name("/" + v) if isinstance(v, str) else v)
@@ -111,11 +141,19 @@ class Tagger:
         kids = []
         for child in element.children:
             if isinstance(child, Element):
-                kids.append(self._write(pdf, child, node, pages, parents))
+                kids.append(self._write(pdf, child, node, pages, parents, annotations))
             else:
                 page, mcid = child
                 kids.append(mcid if page == home else Dictionary(Type=Name.MCR, Pg=pages[page].obj, MCID=mcid))
                 parents.setdefault(page, {})[mcid] = node
+        for link in element.links:
+            page = pages[link.page].obj
+            annotation = pdf.make_indirect(Dictionary(
+                Type=Name.Annot, Subtype=Name.Link, Rect=Array(link.rect), Border=Array([0, 0, 0]), F=4,
+                Contents=pikepdf.String(link.contents), A=Dictionary(S=Name.URI, URI=pikepdf.String(link.uri))))
+            page.Annots = Array([*page.get("/Annots", []), annotation])
+            kids.append(Dictionary(Type=Name.OBJR, Obj=annotation, Pg=page))
+            annotations.append((annotation, node))
         node.K = kids[0] if len(kids) == 1 else Array(kids)
         return node
 

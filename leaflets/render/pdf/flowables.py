@@ -6,6 +6,9 @@ page break, so the tagged PDF stays whole when ReportLab splits it.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from copy import copy
+
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -44,6 +47,8 @@ class SpokenParagraph(RLParagraph):
     and right-to-left text is drawn as glyphs in visual order, some with no
     Unicode value of their own (Devanagari conjuncts, joined Arabic forms), so it
     also carries an ActualText span; without it, extracted text comes out scrambled.
+    Other text gets a space drawn at the end of each line, so that the words either side
+    of a line break stay two words for screen readers and text extraction.
     """
 
     spoken: str = ""          # the logical text of this paragraph, or of this part of a split one
@@ -52,6 +57,7 @@ class SpokenParagraph(RLParagraph):
     label: str = ""           # bullet or number, drawn as the item's Lbl
     label_tag: Element | None = None
     label_colour = colors.black
+    link = ""                 # where the paragraph leads (https:, tel:); its tag is then a Link element
     continued = False         # the second part of a split paragraph: no second label
     bidi = False              # has right-to-left words: each line's words are put in display order
     _marked = False           # drawn once already: a repeated table header is an artifact
@@ -67,13 +73,14 @@ class SpokenParagraph(RLParagraph):
         parts = super().split(available_width, available_height)
         if len(parts) == 2:
             for part in parts:
-                for name in ("tagger", "tag", "label", "label_tag", "label_colour", "bidi"):
+                for name in ("tagger", "tag", "label", "label_tag", "label_colour", "bidi", "link"):
                     setattr(part, name, getattr(self, name))
             parts[1].continued = True
             if self.spoken:
                 words = line_words(self.spoken)
                 count = _word_count(parts[0])
-                parts[0].spoken, parts[1].spoken = " ".join(words[:count]), " ".join(words[count:])
+                # The first part ends with a space, so the two parts read as two words, not one.
+                parts[0].spoken, parts[1].spoken = " ".join(words[:count]) + " ", " ".join(words[count:])
         return parts
 
     def draw(self):
@@ -89,8 +96,10 @@ class SpokenParagraph(RLParagraph):
         if self.label_tag is not None and not self.continued:
             with tagger.mark(canv, self.label_tag):
                 self._draw_label()
-        with tagger.mark(canv, self.tag):
+        with tagger.mark(canv, self.tag), self._line_end_spaces():
             self._draw_text()
+        if self.link:
+            tagger.link(canv, self.tag, self.width, self.height, self.link, self.spoken or self.getPlainText())
 
     def _draw_text(self):
         if not self.spoken:
@@ -112,6 +121,38 @@ class SpokenParagraph(RLParagraph):
         finally:
             self.blPara.lines = lines
 
+    @contextmanager
+    def _line_end_spaces(self):
+        """While drawn, each line ends with a space (invisible past its last word), so its marked
+        content reads "can start" where a line breaks between "can" and "start", and a split
+        paragraph's two parts read as separate words. Lines of Chinese break between characters,
+        not words, and shaped or right-to-left text says its words in an ActualText span instead."""
+        para = getattr(self, "blPara", None)
+        if self.spoken or self.bidi or para is None or self.style.wordWrap == "CJK":
+            yield
+            return
+        lines = para.lines
+        spaced = []
+        for line in lines:
+            if isinstance(line, tuple):   # one font: (extra space, [words])
+                words = line[1]
+                spaced.append((line[0], [*words[:-1], words[-1] + " "] if words else words))
+                continue
+            frags = list(line.words)
+            last = frags[-1] if frags else None
+            if last is not None and isinstance(getattr(last, "text", None), str) and not getattr(last, "cbDefn", None):
+                last = copy(last)
+                last.text += " "
+                frags[-1] = last
+            line = copy(line)
+            line.words = frags
+            spaced.append(line)
+        para.lines = spaced
+        try:
+            yield
+        finally:
+            para.lines = lines
+
     def _draw_label(self):
         if not self.label or self.continued:
             return
@@ -132,14 +173,17 @@ class SpokenParagraph(RLParagraph):
 
 
 def _word_count(paragraph: RLParagraph) -> int:
-    lines = paragraph.blPara.lines
-    if paragraph.blPara.kind == 0:  # one font: (extra space, [words]) per line
-        return sum(len(words) for _, words in lines)
-    return sum(len(line_words("".join(frag.text for frag in line.words if hasattr(frag, "text")))) for line in lines)
+    # One font: (extra space, [words]) per line; several: lines with frags. The first part of a split
+    # one-font paragraph is marked kind 1 but keeps its one-font lines.
+    return sum(len(line[1]) if isinstance(line, tuple)
+               else len(line_words("".join(frag.text for frag in line.words if hasattr(frag, "text"))))
+               for line in paragraph.blPara.lines)
 
 
 class TickedParagraph(SpokenParagraph):
     """A checklist entry: an empty square to tick with a pen, level with its first line, as its label."""
+
+    SPOKEN = "\u2610"   # BALLOT BOX: how the label is announced, a to-do item not yet done
 
     @property
     def box(self) -> float:
@@ -163,6 +207,15 @@ class TaggedTable(RLTable):
     """A table whose backgrounds and rules are artifacts; its cells' paragraphs carry the tags."""
 
     tagger: Tagger | None = None
+
+    def split(self, available_width, available_height):
+        # ReportLab builds the parts with self.__class__(...), which knows nothing of the tagger:
+        # without this, a table broken across pages draws its backgrounds and rules untagged.
+        parts = super().split(available_width, available_height)
+        for part in parts:
+            if isinstance(part, TaggedTable):
+                part.tagger = self.tagger
+        return parts
 
     def _drawBkgrnd(self):
         if self.tagger is None:

@@ -32,6 +32,7 @@ class Layout:
         self.width = pagesize[0] - 2 * MARGIN
         self.tagger = Tagger(leaflet.language)
         self.logo_tag: Element | None = None
+        self.masthead_tags: list[Element] = []   # the clinic's name and department on the first page
 
     def markup(self, text: str) -> str:
         return markup(text, self.fonts)

@@ -1,7 +1,8 @@
 """Page furniture: the brand's header band, the footer, "Page X of Y", the DRAFT mark and the logo.
 
-All of it repeats on every page, so it is drawn as artifacts for screen readers;
-only the logo is content (a Figure with the brand's alt text).
+All of it repeats on every page, so it is drawn as artifacts for screen readers,
+except on the first page the logo (a Figure with the brand's alt text) and the
+clinic's name and department, which are content.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from ...substitute import fill
 from ..logo import load_svg
 from ..outline import draw_outlined, outline_width
 from .layout import Layout
-from .styles import DRAFT_MARK, MARGIN
+from .styles import DRAFT_MARK, LARGE_BODY, MARGIN
+
+NBSP = "\u00a0"
 
 
 class PageFurniture:
@@ -29,8 +32,15 @@ class PageFurniture:
     def __init__(self, layout: Layout):
         self.layout = layout
 
+    def size(self, points: float) -> float:
+        """A furniture type size: scaled with the print, and never under the body size in large print
+        (clear-print guidance holds page numbers and footers to it too)."""
+        lay = self.layout
+        return max(points * lay.k, LARGE_BODY) if lay.options.large_print else points
+
     def first_page(self, canv: Canvas, doc) -> None:
-        """The header band and footer are artifacts (repeated furniture); the logo is a Figure."""
+        """The header band and footer are artifacts (repeated furniture); the logo is a Figure, and the
+        clinic's name and department are read as paragraphs."""
         lay = self.layout
         page_w, page_h = lay.pagesize
         text_x, text_w = MARGIN, lay.width
@@ -48,12 +58,13 @@ class PageFurniture:
                 self._draw_logo(canv, logo_x, page_h - lay.first_band + 5 * mm, 42 * mm, lay.first_band - 10 * mm)
             text_w -= logo_w + 6 * mm
             text_x = MARGIN if lay.fonts.rtl else MARGIN + logo_w + 6 * mm
+        look = lay.leaflet.look
+        lines = [(look.clinic_name, 1.5 * mm, lay.fonts.bold, 16), (look.department, -5 * mm, lay.fonts.regular, 11.5)]
+        for (text, rise, font, size), tag in zip([line for line in lines if line[0]], lay.masthead_tags):
+            with lay.tagger.mark(canv, tag):
+                self.line(canv, text, text_x, page_h - lay.first_band / 2 + rise * lay.k, text_w, font,
+                          self.size(size), lay.on_primary)
         with lay.tagger.artifact(canv):
-            self.line(canv, lay.leaflet.look.clinic_name, text_x, page_h - lay.first_band / 2 + 1.5 * mm * lay.k,
-                      text_w, lay.fonts.bold, 16 * lay.k, lay.on_primary)
-            if lay.leaflet.look.department:
-                self.line(canv, lay.leaflet.look.department, text_x, page_h - lay.first_band / 2 - 5 * mm * lay.k,
-                          text_w, lay.fonts.regular, 11.5 * lay.k, lay.on_primary)
             self.footer(canv)
 
     def later_page(self, canv: Canvas, doc) -> None:
@@ -67,12 +78,17 @@ class PageFurniture:
         canv.saveState()
         canv.setFillColor(lay.primary)
         canv.rect(0, page_h - lay.later_band + 3 * mm, page_w, lay.later_band - 3 * mm, stroke=0, fill=1)
-        half = lay.width / 2
-        start, end = (MARGIN + half, MARGIN) if lay.fonts.rtl else (MARGIN, MARGIN + half)
-        self.line(canv, lay.leaflet.look.clinic_name, start, page_h - lay.later_band + 6 * mm * lay.k, half,
-                  lay.fonts.bold, 10 * lay.k, lay.on_primary)
-        self.line(canv, lay.leaflet.title, end, page_h - lay.later_band + 6 * mm * lay.k, half, lay.fonts.regular,
-                  10 * lay.k, lay.on_primary, at_end=True)
+        # The clinic's name takes what it needs (up to half), the leaflet's title the rest: in large
+        # print a title held to half the width would wrap out of the band.
+        size = self.size(10)
+        name = lay.leaflet.look.clinic_name
+        name_w = min(canv.stringWidth(name, lay.fonts.bold, size) + 2 * mm, lay.width / 2)
+        title_w = lay.width - name_w - 4 * mm
+        start, end = (MARGIN + lay.width - name_w, MARGIN) if lay.fonts.rtl else (MARGIN, MARGIN + lay.width - title_w)
+        baseline = page_h - lay.later_band + 6 * mm * lay.k
+        self.line(canv, name, start, baseline, name_w, lay.fonts.bold, size, lay.on_primary)
+        self.line(canv, lay.leaflet.title, end, baseline, title_w, lay.fonts.regular, size, lay.on_primary,
+                  at_end=True)
         canv.restoreState()
         self.footer(canv)
 
@@ -83,18 +99,31 @@ class PageFurniture:
         canv.setStrokeColor(lay.primary)
         canv.setLineWidth(0.8)
         canv.line(MARGIN, lay.footer - 5 * mm * lay.k, page_w - MARGIN, lay.footer - 5 * mm * lay.k)
-        start = MARGIN + 0.25 * lay.width if lay.fonts.rtl else MARGIN
-        self.line(canv, lay.leaflet.footer, start, lay.footer - 9.5 * mm * lay.k, 0.75 * lay.width, lay.fonts.regular,
-                  9 * lay.k, lay.muted)
+        number_w = self._number_width(canv)
+        start = MARGIN + number_w if lay.fonts.rtl else MARGIN
+        text, size = lay.leaflet.footer, self.size(9)
+        if canv.stringWidth(text, lay.fonts.regular, size) > lay.width - number_w and draws(lay.fonts.regular, NBSP):
+            # Too long for one line (large print): break between its parts, never inside a date.
+            text = " · ".join(part.replace(" ", NBSP) for part in text.split(" · "))
+        self.line(canv, text, start, lay.footer - 9.5 * mm * lay.k, lay.width - number_w,
+                  lay.fonts.regular, size, lay.muted)
         canv.restoreState()
 
     def page_number(self, canv: Canvas, total: int) -> None:
         lay = self.layout
         label = fill(lay.leaflet.page_of, {"page": canv.getPageNumber(), "pages": total})
-        end = MARGIN if lay.fonts.rtl else MARGIN + 0.75 * lay.width
+        number_w = self._number_width(canv)
+        end = MARGIN if lay.fonts.rtl else MARGIN + lay.width - number_w
         with lay.tagger.artifact(canv, "Pagination"):
-            self.line(canv, label, end, lay.footer - 9.5 * mm * lay.k, 0.25 * lay.width, lay.fonts.bold, 9 * lay.k,
+            self.line(canv, label, end, lay.footer - 9.5 * mm * lay.k, number_w, lay.fonts.bold, self.size(9),
                       lay.muted, at_end=True)
+
+    def _number_width(self, canv: Canvas) -> float:
+        """Room for "Page X of Y" beside the footer, measured with two-digit numbers (the total is not
+        known until the last page), so the footer can use the rest and keep to one line."""
+        lay = self.layout
+        widest = fill(lay.leaflet.page_of, {"page": 88, "pages": 88})
+        return max(canv.stringWidth(widest, lay.fonts.bold, self.size(9)) + 6 * mm, 0.2 * lay.width)
 
     def line(self, canv: Canvas, text: str, x: float, baseline: float, width: float, font: str, size: float,
              colour, at_end: bool = False) -> None:

@@ -31,7 +31,11 @@ class Story:
         leaflet, s = lay.leaflet, lay.styles
         root = lay.tagger.root
         if leaflet.look.logo is not None:
-            lay.logo_tag = root.child("Figure", alt=leaflet.look.logo_alt)
+            lay.logo_tag = root.child("Figure", alt=leaflet.look.logo_alt, lang=leaflet.look.lang("logo_alt") or None)
+        # The clinic's name and department in the first page's band are read; on later pages they repeat
+        # as artifacts.
+        lay.masthead_tags = [root.child("P", lang=leaflet.look.lang(name) or None)
+                             for name in ("clinic_name", "department") if getattr(leaflet.look, name)]
         story: list[Flowable] = [NextPageTemplate("later"), Bookmark("title", leaflet.title),
                                  lay.para(leaflet.title, s.title, root.child("H1"))]
         if leaflet.subtitle:
@@ -55,13 +59,13 @@ class Story:
         lay = self.layout
         s = lay.styles
         table = lay.tagger.root.child("Table")
-        rows = [[lay.para(lay.leaflet.for_you_title, s.header_cell,
-                          table.child("TR").child("TH", attributes={"O": "Table", "Scope": "Column", "ColSpan": 2})),
-                 ""]]
+        # The title row names the table (its Caption) rather than heading a column of it.
+        rows = [[lay.para(lay.leaflet.for_you_title, s.header_cell, table.child("Caption")), ""]]
         for label, value in lay.leaflet.for_you:
             row = table.child("TR")
             rows.append([lay.para(label, s.cell, row.child("TH", attributes={"O": "Table", "Scope": "Row"}), bold=True),
-                         lay.detail(value, s.cell, row.child("TD"))])
+                         # typed by the nurse, in whatever language: said to be unknown
+                         lay.detail(value, s.cell, row.child("TD", lang=""))])
         widths = [0.3 * lay.width, 0.7 * lay.width]
         if lay.fonts.rtl:  # labels on the right, where reading starts (the title row spans both)
             rows = [rows[0]] + [row[::-1] for row in rows[1:]]
@@ -132,7 +136,12 @@ class Story:
         lay = self.layout
         s = lay.styles
         if isinstance(block, Paragraph):
-            return [lay.para(block.text, s.body, tag.child("P"))]
+            element = tag.child("P", lang=block.lang or None)
+            if block.link:  # printed as plain text; read and followed as a link
+                paragraph = lay.para(block.text, s.body, element.child("Link"))
+                paragraph.link = block.link
+                return [paragraph]
+            return [lay.para(block.text, s.body, element)]
         # Lists are single flowables per entry (not ListFlowable or one big table) so a
         # heading can keep with the first entry and long lists still flow across pages.
         if isinstance(block, BulletList):
@@ -151,8 +160,11 @@ class Story:
             return references
         if isinstance(block, Checklist):
             items = tag.child("L", attributes={"O": "List", "ListNumbering": "None"})
-            return [lay.item(items, plain(e), s.checklist, markup=lay.entry(e), cls=TickedParagraph)
-                    for e in block.entries]
+            entries = [lay.item(items, plain(e), s.checklist, markup=lay.entry(e), cls=TickedParagraph)
+                       for e in block.entries]
+            for entry in entries:  # the drawn square, said as the character for an empty ballot box
+                entry.label_tag.actual_text = TickedParagraph.SPOKEN
+            return entries
         if isinstance(block, Table):
             return [self.table(block, width, tag.child("Table"))]
         if isinstance(block, Faq):
