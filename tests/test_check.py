@@ -39,7 +39,7 @@ def test_the_shipped_content_passes(cli):
     assert report["counts"]["error"] == 0, report["findings"]
     assert "Flesch-Kincaid" in report["summary"]["reading level"]
     assert re.search(r"\d+ of 8 pages at most", report["summary"]["page budget"])
-    assert "128 variants built" in report["summary"]["page budget"]  # 4 profiles x 8 languages x 2 papers x 2 sizes
+    assert "208 variants built" in report["summary"]["page budget"]  # 4 profiles x 13 languages x 2 papers x 2 sizes
     for formula in ("Flesch-Kincaid", "Fernandez-Huerta", "Kandel-Moles"):
         assert formula in report["summary"]["reading level"]
 
