@@ -123,17 +123,22 @@ class SpokenParagraph(RLParagraph):
 
     @contextmanager
     def _line_end_spaces(self):
-        """While drawn, each line ends with a space (invisible past its last word), so its marked
-        content reads "can start" where a line breaks between "can" and "start", and a split
-        paragraph's two parts read as separate words. Lines of Chinese break between characters,
-        not words, and shaped or right-to-left text says its words in an ActualText span instead."""
+        """While drawn, a line that breaks at a space ends with one (invisible past its last word), so
+        its marked content reads "can start" where a line breaks between "can" and "start". A line
+        that breaks inside a word (a long web address, Chinese) gets none; shaped or right-to-left
+        text says its words in an ActualText span instead."""
         para = getattr(self, "blPara", None)
-        if self.spoken or self.bidi or para is None or self.style.wordWrap == "CJK":
+        if self.spoken or self.bidi or para is None:
             yield
             return
         lines = para.lines
+        texts = [" ".join(map(str, line[1])) if isinstance(line, tuple)
+                 else "".join(getattr(frag, "text", "") for frag in line.words) for line in lines]
         spaced = []
-        for line in lines:
+        for line, space in zip(lines, self._breaks_at_space(texts)):
+            if not space:
+                spaced.append(line)
+                continue
             if isinstance(line, tuple):   # one font: (extra space, [words])
                 words = line[1]
                 spaced.append((line[0], [*words[:-1], words[-1] + " "] if words else words))
@@ -152,6 +157,21 @@ class SpokenParagraph(RLParagraph):
             yield
         finally:
             para.lines = lines
+
+    def _breaks_at_space(self, texts: list[str]) -> list[bool]:
+        """For each drawn line, whether the paragraph's text has a space where the line ends. The
+        part of a split paragraph no longer holds its text: every line end is taken as a space."""
+        source = "".join(getattr(frag, "text", "") for frag in getattr(self, "frags", ()))
+        position, found = 0, []
+        for text in texts:
+            for char in text:
+                if char.isspace():
+                    continue
+                position = source.find(char, position) + 1
+                if position == 0:
+                    return [True] * len(texts)
+            found.append(position < len(source) and source[position].isspace())
+        return found
 
     def _draw_label(self):
         if not self.label or self.continued:

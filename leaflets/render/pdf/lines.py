@@ -299,7 +299,10 @@ def visual_line(line, base: int):
         text = frag.text
         data = getattr(text, "__shapeData__", None)
         for index, char in enumerate(text):
-            level = None if char == " " else _level_of(char, data[index] if data else None, base)
+            # A space between words has no level of its own; a space inside a shaped run (a no-break
+            # space) keeps its run's, since the run's glyphs are already in display order.
+            shaped = getattr(data[index], "level", None) if data else None
+            level = None if char == " " and shaped is None else _level_of(char, data[index] if data else None, base)
             if units and units[-1][0] is frag and units[-1][3] == level and units[-1][2] == index:
                 units[-1][2] = index + 1
             else:
