@@ -259,6 +259,8 @@ def test_a_paragraph_split_across_pages_stays_one_element(tmp_path, content_copy
                     walk(kid)
         walk(document.Root.StructTreeRoot.K[0])
     assert split == ["/P"], "the long paragraph continues on the next page, in the same P element"
+    texts = [" ".join(text.split()) for role, text in structure(pdf) if role == "P"]
+    assert any(text.startswith(" ".join(long.split())) for text in texts), "its words read whole across the break"
 
 
 # --- large print and high contrast ---------------------------------------------------------------

@@ -59,6 +59,7 @@ class SpokenParagraph(RLParagraph):
     label_colour = colors.black
     link = ""                 # where the paragraph leads (https:, tel:); its tag is then a Link element
     continued = False         # the second part of a split paragraph: no second label
+    continues = False         # the first part of a split paragraph: its last word is not the paragraph's
     bidi = False              # has right-to-left words: each line's words are put in display order
     _marked = False           # drawn once already: a repeated table header is an artifact
 
@@ -76,6 +77,7 @@ class SpokenParagraph(RLParagraph):
                 for name in ("tagger", "tag", "label", "label_tag", "label_colour", "bidi", "link"):
                     setattr(part, name, getattr(self, name))
             parts[1].continued = True
+            parts[0].continues = True
             if self.spoken:
                 words = line_words(self.spoken)
                 count = _word_count(parts[0])
@@ -123,55 +125,62 @@ class SpokenParagraph(RLParagraph):
 
     @contextmanager
     def _line_end_spaces(self):
-        """While drawn, a line that breaks at a space ends with one (invisible past its last word), so
-        its marked content reads "can start" where a line breaks between "can" and "start". A line
-        that breaks inside a word (a long web address, Chinese) gets none; shaped or right-to-left
-        text says its words in an ActualText span instead."""
+        """While drawn, a line that breaks where the text has a space ends with one (invisible past its
+        last word), so its marked content reads "can start" where a line breaks between "can" and
+        "start", and a split paragraph's two parts read as separate words. Where the text has no
+        space (between Chinese characters) none is added. Shaped or right-to-left text says its words
+        in an ActualText span instead."""
         para = getattr(self, "blPara", None)
         if self.spoken or self.bidi or para is None:
             yield
             return
         lines = para.lines
-        texts = [" ".join(map(str, line[1])) if isinstance(line, tuple)
+        texts = [" ".join(line[1]) if isinstance(line, tuple)
                  else "".join(getattr(frag, "text", "") for frag in line.words) for line in lines]
         spaced = []
-        for line, space in zip(lines, self._breaks_at_space(texts)):
+        for line, space in zip(lines, self._spaces_after(texts)):
             if not space:
                 spaced.append(line)
-                continue
-            if isinstance(line, tuple):   # one font: (extra space, [words])
+            elif isinstance(line, tuple):   # one font: (extra space, [words])
                 words = line[1]
                 spaced.append((line[0], [*words[:-1], words[-1] + " "] if words else words))
-                continue
-            frags = list(line.words)
-            last = frags[-1] if frags else None
-            if last is not None and isinstance(getattr(last, "text", None), str) and not getattr(last, "cbDefn", None):
-                last = copy(last)
-                last.text += " "
-                frags[-1] = last
-            line = copy(line)
-            line.words = frags
-            spaced.append(line)
+            else:
+                frags = list(line.words)
+                last = frags[-1] if frags else None
+                if last is not None and isinstance(getattr(last, "text", None), str) and not getattr(last, "cbDefn", None):
+                    last = copy(last)
+                    last.text += " "
+                    frags[-1] = last
+                line = copy(line)
+                line.words = frags
+                spaced.append(line)
         para.lines = spaced
         try:
             yield
         finally:
             para.lines = lines
 
-    def _breaks_at_space(self, texts: list[str]) -> list[bool]:
-        """For each drawn line, whether the paragraph's text has a space where the line ends. The
-        part of a split paragraph no longer holds its text: every line end is taken as a space."""
-        source = "".join(getattr(frag, "text", "") for frag in getattr(self, "frags", ()))
-        position, found = 0, []
+    def _spaces_after(self, texts: list[str]) -> list[bool]:
+        """For each drawn line, whether the paragraph's text has a space where it ends; after the last
+        line of the first part of a split paragraph, there always is one."""
+        source = self.getPlainText()
+        if not source:  # the parts of a split paragraph keep lines but not their text
+            # One-font lines are words split at spaces; Chinese ones are not.
+            spaces = [isinstance(line, tuple) and self.style.wordWrap != "CJK" for line in self.blPara.lines]
+            if spaces and self.continues:
+                spaces[-1] = True
+            return spaces
+        position, spaces = 0, []
         for text in texts:
             for char in text:
                 if char.isspace():
                     continue
-                position = source.find(char, position) + 1
-                if position == 0:
-                    return [True] * len(texts)
-            found.append(position < len(source) and source[position].isspace())
-        return found
+                found = source.find(char, position)
+                position = found + 1 if found >= 0 else position
+            spaces.append(position < len(source) and source[position].isspace())
+        if spaces and self.continues:
+            spaces[-1] = True
+        return spaces
 
     def _draw_label(self):
         if not self.label or self.continued:
