@@ -61,25 +61,6 @@ def render_page(pdf: Path, page: int, out_prefix: Path, dpi: int = 50):
 
 # --- tagged PDF: read back what screen readers get, with pikepdf ---------------------------------
 
-def _to_unicode(font) -> dict[int, str]:
-    """A simple font's byte -> text map from its ToUnicode CMap (bfchar and bfrange entries)."""
-    import re
-    stream = font.get("/ToUnicode")
-    if stream is None:
-        return {}
-    text = stream.read_bytes().decode("latin-1")
-    mapping: dict[int, str] = {}
-    for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
-        for code, target in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-            mapping[int(code, 16)] = bytes.fromhex(target).decode("utf-16-be")
-    for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
-        for low, high, start in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-            first = int(start, 16)
-            for offset, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
-                mapping[code] = chr(first + offset)
-    return mapping
-
-
 def marked_content(pdf: Path) -> dict[tuple[int, int], str]:
     """The text of every marked-content sequence with an MCID: (page index, MCID) -> text.
 
@@ -87,10 +68,12 @@ def marked_content(pdf: Path) -> dict[tuple[int, int], str]:
     stands for the glyphs inside it, as PDF readers treat it.
     """
     import pikepdf
+
+    from tests.pdfua_extra import to_unicode
     texts: dict[tuple[int, int], str] = {}
     with pikepdf.open(pdf) as document:
         for index, page in enumerate(document.pages):
-            fonts = {str(name): _to_unicode(font) for name, font in page.Resources.get("/Font", {}).items()}
+            fonts = {str(name): to_unicode(font) for name, font in page.Resources.get("/Font", {}).items()}
             stack: list[tuple[int | None, bool]] = []   # (mcid, replaced by ActualText)
             font: dict[int, str] = {}
             for operands, operator in pikepdf.parse_content_stream(page):

@@ -154,7 +154,8 @@ def _private_use(text: str) -> bool:
     return any(unicodedata.category(c) == "Co" for c in text)
 
 
-def _to_unicode(font) -> dict[int, str]:
+def to_unicode(font) -> dict[int, str]:
+    """A simple font's byte -> text map from its ToUnicode CMap (bfchar and bfrange entries)."""
     stream = font.get("/ToUnicode")
     if stream is None:
         return {}
@@ -172,7 +173,7 @@ def _to_unicode(font) -> dict[int, str]:
 
 
 def _check_unicode(font, codes: set[int], report: Report) -> None:
-    mapping = _to_unicode(font)
+    mapping = to_unicode(font)
     name = str(font.get("/BaseFont"))
     missing = sorted(code for code in codes if not mapping.get(code))
     private = sorted((code, mapping[code]) for code in codes if mapping.get(code) and _private_use(mapping[code]))
