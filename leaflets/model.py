@@ -71,6 +71,9 @@ class SectionBase(Located):
     closing: Paragraphs = Field(default_factory=list, description="Paragraphs printed after the body.")
     sources: list[Id] = Field(default_factory=list, description="Ids of the handout's sources this section rests on.")
     optional: bool = Field(False, description="Shown only when a chosen profile includes it.")
+    first_page: bool = Field(False, description=(
+        "Safety text: printed on page 1, right after the title, in every language, paper and print variant; "
+        "a leaflet where it cannot fit is not built."))
 
 
 class ParagraphsSection(SectionBase):

@@ -11,13 +11,21 @@ HOSTILE_NAME = 'Zoë <b>O’Brien</b> & {{ brand.phone }} <img src="x.png"/>'
 NOTES = "Line one <i>not italic</i>\nLine two &amp; more"
 
 
-def test_details_print_in_a_for_you_box_on_the_first_page(built):
+def test_details_print_whole_in_a_for_you_box_right_after_the_safety_block(built):
+    """Page 1 holds the safety block first; the box follows it, whole, on page 1 or at the top of page 2."""
     pdf = built("--patient-name", "Sam Example", "--date", "24 November 2026", "--clinician", "Dr Rivera",
                 "--follow-up", "Clinic B, 3 December 10:30", "--notes", "Walk twice a day.")
-    first = page_texts(pdf)[0]
+    pages = page_texts(pdf)
+    box = next(n for n, text in enumerate(pages) if "For you" in text)
+    assert box in (0, 1)
     for expected in ["For you", "Name Sam Example", "Date 24 November 2026", "Your clinician Dr Rivera",
                      "Follow-up appointment Clinic B, 3 December 10:30", "Notes Walk twice a day."]:
-        assert expected in first
+        assert expected in pages[box]
+    assert "Call your care team" in pages[0]
+    if box == 0:
+        assert pages[0].index("Call your care team") < pages[0].index("For you")
+    else:
+        assert pages[1].index("For you") < pages[1].index("About this leaflet")
 
 
 def test_markup_and_template_syntax_in_details_print_literally(built):

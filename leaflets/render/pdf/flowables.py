@@ -39,6 +39,22 @@ class Bookmark(Flowable):
         self.canv.addOutlineEntry(self.title, self.key, level=0)
 
 
+class FirstPageEnd(Flowable):
+    """An invisible mark after the safety sections: it notes the page it lands on, so a build
+    whose safety text spilled past page 1 can be refused."""
+
+    def __init__(self, layout):
+        super().__init__()
+        self.layout = layout
+        self.width = self.height = 0
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        self.layout.first_page_end = self.canv.getPageNumber()
+
+
 class SpokenParagraph(RLParagraph):
     """A paragraph that is tagged for screen readers and tells them its words in reading order.
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, NextPageTemplate, Spacer, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, NextPageTemplate, Spacer, TableStyle
 
 from ...leaflet import BulletList, Checklist, Faq, LeafletSection, Paragraph, References, Table
 from ..tagging import Element
-from .flowables import Bookmark, TaggedTable, TickedParagraph
+from .flowables import Bookmark, FirstPageEnd, TaggedTable, TickedParagraph
 from .layout import Layout
 from .lines import plain
 from .styles import BULLET
@@ -26,7 +26,13 @@ class Story:
         self.layout = layout
 
     def flowables(self) -> list[Flowable]:
-        """The flowables in reading order; the structure elements are made in the same order."""
+        """The flowables in reading order; the structure elements are made in the same order.
+
+        The sections marked first_page (what to do in an emergency) come right after the title
+        and the notices about this copy, before anything else, so that they land on page 1; a
+        compact layout also moves the subtitle and the 'written for' line after them. The patient's
+        "For you" box follows them.
+        """
         lay = self.layout
         leaflet, s = lay.leaflet, lay.styles
         root = lay.tagger.root
@@ -38,22 +44,49 @@ class Story:
                              for name in ("clinic_name", "department") if getattr(leaflet.look, name)]
         story: list[Flowable] = [NextPageTemplate("later"), Bookmark("title", leaflet.title),
                                  lay.para(leaflet.title, s.title, root.child("H1"))]
-        if leaflet.subtitle:
-            story.append(lay.para(leaflet.subtitle, s.subtitle, root.child("P")))
-        if leaflet.written_for:
-            story.append(lay.para(leaflet.written_for, s.written_for, root.child("P")))
-        # The watermark is a picture; the draft status is also said once in words.
-        for notice, tone in ((leaflet.watermark, "emergency"), *((n, "warning") for n in leaflet.notices)):
-            if notice:
-                background, border, _, weight = lay.tones[tone]
-                box = self.box([lay.para(notice, s.written_for, root.child("P"))], colors.HexColor(background),
-                               colors.HexColor(border), weight, padding=3 * mm)
-                story += [Spacer(0, 1 * mm), box, Spacer(0, 2 * mm)]
-        if leaflet.for_you:
-            story += [Spacer(0, 2 * mm), self.for_you(), Spacer(0, 2 * mm)]
+        if not lay.compact:
+            story += self.title_lines()
+        story += self.notices()
+        first = [section for section in leaflet.sections if section.first_page]
+        for section in first:
+            sect = root.child("Sect")
+            story += self.section(section, sect)
+        if first:
+            if leaflet.first_page_sources:  # one line for the whole safety block: lighter than one per box
+                story.append(lay.para(leaflet.first_page_sources, s.small, sect.child("P")))
+            story.append(FirstPageEnd(lay))
+        if lay.compact:
+            story += [Spacer(0, 2 * mm), *self.title_lines()]
+        if leaflet.for_you:  # whole on one page when it fits on one: on page 1 if there is room left
+            story += [Spacer(0, 2 * mm), KeepTogether([self.for_you()]), Spacer(0, 2 * mm)]
         for section in leaflet.sections:
-            story += self.section(section, root.child("Sect"))
+            if not section.first_page:
+                story += self.section(section, root.child("Sect"))
         return story
+
+    def title_lines(self) -> list[Flowable]:
+        lay = self.layout
+        leaflet, s, root = lay.leaflet, lay.styles, lay.tagger.root
+        lines = []
+        if leaflet.subtitle:
+            lines.append(lay.para(leaflet.subtitle, s.subtitle, root.child("P")))
+        if leaflet.written_for:
+            lines.append(lay.para(leaflet.written_for, s.written_for, root.child("P")))
+        return lines
+
+    def notices(self) -> list[Flowable]:
+        """The draft status and other notices about this copy, said once in words (the watermark is a
+        picture), in one box with the tone of the loudest."""
+        lay = self.layout
+        leaflet, s, root = lay.leaflet, lay.styles, lay.tagger.root
+        notices = [n for n in (leaflet.watermark, *leaflet.notices) if n]
+        if not notices:
+            return []
+        background, border, _, weight = lay.tones["emergency" if leaflet.watermark else "warning"]
+        box = self.box([lay.para(notice, s.written_for, root.child("P")) for notice in notices],
+                       colors.HexColor(background), colors.HexColor(border), weight,
+                       padding=2 * mm if lay.compact else 3 * mm)
+        return [Spacer(0, 1 * mm), box, Spacer(0, 2 * mm)]
 
     def for_you(self) -> Flowable:
         lay = self.layout
@@ -93,26 +126,37 @@ class Story:
         heading_tag = tag.child("H2")
 
         def note() -> list[Flowable]:  # made after the blocks, so it is read after them
-            return [lay.para(section.sources_note, s.small, tag.child("P"))] if section.sources_note else []
+            if not section.sources_note or section.first_page:  # the safety block has one line for all
+                return []
+            return [lay.para(section.sources_note, s.small, tag.child("P"))]
         # Space above a heading is a Spacer outside the keep-with-next chain: ReportLab
         # leaves the first item's spaceBefore out when it measures a chain, and a
         # heading could then be stranded at the foot of a page.
-        gap = Spacer(0, 10)
+        tight = section.first_page and lay.compact >= 2
+        gap = Spacer(0, 4 if tight else 10)
+        padding = 5 * mm if tight else 7 * mm
+        if tight:  # the safety boxes' headings: bold, a little larger than the text, set close
+            size = s.body.fontSize * 1.1
+            heading = ParagraphStyle("tight_heading", parent=s.heading, spaceBefore=0, fontSize=size,
+                                     leading=size * 1.2, spaceAfter=2)
+        else:
+            heading = s.heading
         if section.tone is None or section.tone == "info":
-            content = [lay.para(section.title, s.heading, heading_tag)]
+            content = [lay.para(section.title, heading, heading_tag)]
             for block in section.blocks:
-                content += self.block(block, lay.width, tag)
+                content += self.block(block, lay.width - (2 * padding if section.tone else 0), tag,
+                                      lay.tight_styles if tight else None)
             if section.tone == "info":
-                return [gap, mark, self.box(content, lay.accent, lay.primary, 1.0), *note()]
+                return [gap, mark, self.box(content, lay.accent, lay.primary, 1.0, padding, tight), *note()]
             return [gap, mark, *content, *note()]
         background, border, title_colour, weight = lay.tones[section.tone]
-        heading = ParagraphStyle("callout_heading", parent=s.heading, textColor=colors.HexColor(title_colour),
-                                 spaceBefore=0, fontSize=(17 if section.tone == "emergency" else 15.5) * lay.k,
-                                 leading=(22 if section.tone == "emergency" else 20) * lay.k)
+        size = heading.fontSize if tight else (17 if section.tone == "emergency" else 15.5) * lay.k
+        heading = ParagraphStyle("callout_heading", parent=heading, textColor=colors.HexColor(title_colour),
+                                 spaceBefore=0, fontSize=size, leading=heading.leading if tight else size * 1.3)
         content = [lay.para(section.title, heading, heading_tag)]
         for block in section.blocks:
-            content += self.block(block, lay.width - 14 * mm, tag)
-        box = self.box(content, colors.HexColor(background), colors.HexColor(border), weight)
+            content += self.block(block, lay.width - 2 * padding, tag, lay.tight_styles if tight else None)
+        box = self.box(content, colors.HexColor(background), colors.HexColor(border), weight, padding, tight)
         return [gap, mark, box, *note()]
 
     def _table_style(self, commands: list) -> TableStyle:
@@ -121,20 +165,21 @@ class Story:
         # standard font into the PDF.
         return TableStyle([("FONT", (0, 0), (-1, -1), self.layout.fonts.regular, 11), *commands])
 
-    def box(self, content: list[Flowable], background, border, weight: float, padding: float = 7 * mm) -> Flowable:
+    def box(self, content: list[Flowable], background, border, weight: float, padding: float = 7 * mm,
+            tight: bool = False) -> Flowable:
         box = self._tagged(TaggedTable([[content]], colWidths=[self.layout.width]))
         box.setStyle(self._table_style([
             ("BACKGROUND", (0, 0), (-1, -1), background),
             ("BOX", (0, 0), (-1, -1), weight, border),
             ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-            ("TOPPADDING", (0, 0), (-1, -1), min(padding, 4 * mm)),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), min(padding, 3 * mm)),
+            ("TOPPADDING", (0, 0), (-1, -1), min(padding, 2.5 * mm if tight else 4 * mm)),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), min(padding, 1.5 * mm if tight else 3 * mm)),
         ]))
         return box
 
-    def block(self, block, width: float, tag: Element) -> list[Flowable]:
+    def block(self, block, width: float, tag: Element, styles=None) -> list[Flowable]:
         lay = self.layout
-        s = lay.styles
+        s = styles or lay.styles
         if isinstance(block, Paragraph):
             element = tag.child("P", lang=block.lang or None)
             if block.link:  # printed as plain text; read and followed as a link

@@ -21,6 +21,7 @@ from ...leaflet import Look
 PAPER_SIZES = {"a4": A4, "letter": LETTER}
 MARGIN = 18 * mm
 FIRST_BAND = 30 * mm
+COMPACT_BAND = 20 * mm   # the first page's header band when the safety sections need the room
 LATER_BAND = 12 * mm
 FOOTER = 16 * mm
 INK = colors.HexColor("#1A1A1A")
@@ -100,7 +101,8 @@ def make_styles(fonts: FontSet, primary: colors.Color, on_primary: colors.Color,
     body = ParagraphStyle("body", fontName=fonts.regular, fontSize=11.5, leading=15.2, textColor=ink,
                           spaceAfter=4, alignment=TA_RIGHT if fonts.rtl else TA_LEFT,
                           wordWrap="RTL" if fonts.rtl else ("CJK" if fonts.cjk else None),
-                          shaping=1 if fonts.shaping else 0)
+                          shaping=1 if fonts.shaping else 0,
+                          allowWidows=0, allowOrphans=0)  # never one line of a paragraph alone at a page edge
     styles = _latin_styles(body, fonts, primary, on_primary, muted)
     if fonts.leading != 1.0:
         styles = Styles(**{name: _spaced(style, fonts.leading) for name, style in vars(styles).items()})
@@ -113,6 +115,28 @@ def make_styles(fonts: FontSet, primary: colors.Color, on_primary: colors.Color,
         return replace(mirrored, reference=ParagraphStyle(styles.reference.name + "-ltr", parent=styles.reference,
                                                           alignment=TA_LEFT, wordWrap=None))
     return styles
+
+
+def compact_styles(styles: Styles, level: int) -> Styles:
+    """A smaller title and closer notices, for a first page that needs room for its safety sections;
+    the title stays larger than the body text."""
+    title = ParagraphStyle(styles.title.name + "-compact", parent=styles.title)
+    title.fontSize = (max(styles.title.fontSize * 0.8, styles.body.fontSize * 1.4) if level < 2
+                      else styles.body.fontSize * 1.25)
+    title.leading = title.fontSize * 1.2
+    written_for = ParagraphStyle(styles.written_for.name + "-compact", parent=styles.written_for)
+    written_for.spaceAfter = min(written_for.spaceAfter, 2)
+    return replace(styles, title=title, written_for=written_for)
+
+
+def tight_styles(styles: Styles) -> Styles:
+    """The safety sections' text set closer (line spacing 1.2, less space between items), same size."""
+    def tight(style: ParagraphStyle) -> ParagraphStyle:
+        closer = ParagraphStyle(style.name + "-tight", parent=style)
+        closer.leading = min(style.leading, style.fontSize * 1.2)
+        closer.spaceAfter = min(style.spaceAfter, 2)
+        return closer
+    return replace(styles, body=tight(styles.body), bullet=tight(styles.bullet))
 
 
 def _scaled(style: ParagraphStyle, scale: float) -> ParagraphStyle:
