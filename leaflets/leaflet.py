@@ -86,6 +86,7 @@ class LeafletSection:
     tone: Tone | None = None
     sources_note: str = ""
     first_page: bool = False   # safety text: printed on page 1, right after the title
+    label: str = ""            # a callout's tone in words ("EMERGENCY"), printed on its box
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ def texts(leaflet: Leaflet):
     for section in leaflet.sections:
         place = f"section '{section.id}'"
         yield place, section.title
+        yield place, section.label
         yield place, section.sources_note
         for block in section.blocks:
             if isinstance(block, Paragraph):

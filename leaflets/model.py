@@ -287,6 +287,9 @@ class UiStrings(Located):
     follow_up: Text
     notes: Text
     section_sources: Text = Field(description="Small line after a section; {{ numbers }} lists its sources.")
+    emergency_label: Text = Field(description="Printed on every emergency box, so it reads as one without colour.")
+    warning_label: Text = Field(description="Printed on every warning box (call the care team straight away or today).")
+    info_label: Text = Field(description="Printed on every information box (important advice).")
     sources_title: Text
     contact_title: Text
     contact_phone: Text

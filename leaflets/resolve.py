@@ -202,8 +202,10 @@ def _section(section: Any, text, strings: UiStrings, numbers: dict[str, int], la
                                 for item in section.items)))
     blocks += [Paragraph(text(section, "closing", p)) for p in section.closing]
     note = _sources_note(text, strings, sorted(numbers[s] for s in section.sources), language)
-    return LeafletSection(section.id, text(section, "title", section.title), tuple(blocks),
-                          getattr(section, "tone", None), note, section.first_page)
+    tone = getattr(section, "tone", None)
+    label = getattr(strings, f"{tone}_label") if tone else ""
+    return LeafletSection(section.id, text(section, "title", section.title), tuple(blocks), tone, note,
+                          section.first_page, label)
 
 
 def _sources_note(text, strings: UiStrings, cited: list[int], language: str) -> str:

@@ -72,7 +72,8 @@ def expected_structure(leaflet, title_lines_after_safety: bool = False) -> list[
 
 
 def _section_items(section, sources: bool = True) -> list[tuple[str, str]]:
-    items = [("H2", section.title)]
+    items = [("P", section.label)] if section.label else []  # a box's tone in words, read before its heading
+    items.append(("H2", section.title))
     for block in section.blocks:
         if isinstance(block, Paragraph):
             items.append(("Link" if block.link else "P", block.text))

@@ -7,8 +7,10 @@ the other renderers); the rest of the PDF renderer does not change.
 from __future__ import annotations
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, KeepTogether, NextPageTemplate, Spacer, TableStyle
 
 from ...leaflet import BulletList, Checklist, Faq, LeafletSection, Paragraph, References, Table
@@ -16,7 +18,7 @@ from ..tagging import Element
 from .flowables import Bookmark, FirstPageEnd, TaggedTable, TickedParagraph
 from .layout import Layout
 from .lines import plain
-from .styles import BULLET
+from .styles import BORDERS, BULLET
 
 
 class Story:
@@ -123,6 +125,7 @@ class Story:
         lay = self.layout
         s = lay.styles
         mark = Bookmark(f"s-{section.id}", section.title)
+        label_tag = tag.child("P") if section.label else None  # read before the heading: "EMERGENCY", then what to do
         heading_tag = tag.child("H2")
 
         def note() -> list[Flowable]:  # made after the blocks, so it is read after them
@@ -141,23 +144,52 @@ class Story:
                                      leading=size * 1.2, spaceAfter=2)
         else:
             heading = s.heading
-        if section.tone is None or section.tone == "info":
+        if section.tone is None:
             content = [lay.para(section.title, heading, heading_tag)]
             for block in section.blocks:
-                content += self.block(block, lay.width - (2 * padding if section.tone else 0), tag,
-                                      lay.tight_styles if tight else None)
-            if section.tone == "info":
-                return [gap, mark, self.box(content, lay.accent, lay.primary, 1.0, padding, tight), *note()]
+                content += self.block(block, lay.width, tag)
             return [gap, mark, *content, *note()]
         background, border, title_colour, weight = lay.tones[section.tone]
-        size = heading.fontSize if tight else (17 if section.tone == "emergency" else 15.5) * lay.k
-        heading = ParagraphStyle("callout_heading", parent=heading, textColor=colors.HexColor(title_colour),
-                                 spaceBefore=0, fontSize=size, leading=heading.leading if tight else size * 1.3)
-        content = [lay.para(section.title, heading, heading_tag)]
+        if section.tone != "info":
+            size = heading.fontSize if tight else (17 if section.tone == "emergency" else 15.5) * lay.k
+            heading = ParagraphStyle("callout_heading", parent=heading, textColor=colors.HexColor(title_colour),
+                                     spaceBefore=0, fontSize=size, leading=heading.leading if tight else size * 1.3)
+        inner = lay.width - 2 * padding
+        title = lay.para(section.title, heading, heading_tag)
+        content = [self.labelled(title, section.label, label_tag, colors.HexColor(border), inner)
+                   if section.label else title]
         for block in section.blocks:
-            content += self.block(block, lay.width - 2 * padding, tag, lay.tight_styles if tight else None)
-        box = self.box(content, colors.HexColor(background), colors.HexColor(border), weight, padding, tight)
+            content += self.block(block, inner, tag, lay.tight_styles if tight else None)
+        box = self.box(content, colors.HexColor(background), colors.HexColor(border), weight, padding, tight,
+                       BORDERS[section.tone])
         return [gap, mark, box, *note()]
+
+    def labelled(self, heading: Flowable, label: str, tag: Element, fill, width: float) -> Flowable:
+        """The box's heading with its tone in words on a dark tab before it ("EMERGENCY"): urgency
+        that survives a black-and-white printer and colour blindness, and costs no extra line."""
+        lay = self.layout
+        size = lay.styles.body.fontSize
+        style = ParagraphStyle("callout_label", parent=lay.styles.body, fontName=lay.fonts.bold, fontSize=size,
+                               leading=size * 1.2, textColor=colors.white, spaceAfter=0, alignment=TA_CENTER)
+        badge = lay.para(label, style, tag, bold=True)
+        badge_width = min(pdfmetrics.stringWidth(label, lay.fonts.bold, size) * 1.1 + 3 * mm, width / 3)
+        cells, widths = [badge, heading], [badge_width, width - badge_width]
+        if lay.fonts.rtl:  # the tab leads the line, on the right
+            cells, widths = cells[::-1], widths[::-1]
+        badge_column = 1 if lay.fonts.rtl else 0
+        row = self._tagged(TaggedTable([cells], colWidths=widths))
+        row.spaceAfter = heading.getSpaceAfter()
+        row.setStyle(self._table_style([
+            ("BACKGROUND", (badge_column, 0), (badge_column, 0), fill),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (badge_column, 0), (badge_column, 0), 1.5),
+            ("BOTTOMPADDING", (badge_column, 0), (badge_column, 0), 1.5),
+            ("LEFTPADDING", (1 - badge_column, 0), (1 - badge_column, 0), 0 if lay.fonts.rtl else 2.5 * mm),
+            ("RIGHTPADDING", (1 - badge_column, 0), (1 - badge_column, 0), 2.5 * mm if lay.fonts.rtl else 0),
+        ]))
+        return row
 
     def _table_style(self, commands: list) -> TableStyle:
         # Every cell holds a Paragraph, but a table still sets its own default
@@ -166,11 +198,13 @@ class Story:
         return TableStyle([("FONT", (0, 0), (-1, -1), self.layout.fonts.regular, 11), *commands])
 
     def box(self, content: list[Flowable], background, border, weight: float, padding: float = 7 * mm,
-            tight: bool = False) -> Flowable:
+            tight: bool = False, line: tuple = ()) -> Flowable:
+        """A boxed block; `line` is the border's (dash, count) when it is not a plain line."""
         box = self._tagged(TaggedTable([[content]], colWidths=[self.layout.width]))
+        dash, count = line or (None, 1)
         box.setStyle(self._table_style([
             ("BACKGROUND", (0, 0), (-1, -1), background),
-            ("BOX", (0, 0), (-1, -1), weight, border),
+            ("BOX", (0, 0), (-1, -1), weight, border, None, dash, None, count, weight * 1.2),
             ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
             ("TOPPADDING", (0, 0), (-1, -1), min(padding, 2.5 * mm if tight else 4 * mm)),
             ("BOTTOMPADDING", (0, 0), (-1, -1), min(padding, 1.5 * mm if tight else 3 * mm)),

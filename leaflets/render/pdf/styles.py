@@ -30,10 +30,16 @@ MUTED = colors.HexColor("#4D4D4D")
 DRAFT_MARK = colors.HexColor("#F1D8D7")  # the emergency red at 18% on white: visible, never in the way
 BODY, LARGE_BODY = 11.5, 16.0   # points
 
-# Callout boxes: background, border, title colour. Emergency is the loudest.
+# Callout boxes: background, border, title colour, border weight. Emergency is the loudest.
 TONES = {
     "emergency": ("#FDECEA", "#B3261E", "#8C1D18", 2.0),
     "warning": ("#FFF4E0", "#A65A00", "#6E3B00", 1.5),
+}
+# Each tone's border also differs in shape, so a grey print tells them apart: (dash, lines).
+BORDERS = {
+    "emergency": (None, 2),      # a heavy double line
+    "warning": ((6, 3), 1),      # dashed
+    "info": (None, 1),           # a plain line
 }
 
 
@@ -69,11 +75,13 @@ class Palette:
             self.tones = {tone: ("#FFFFFF", keep_if_contrast(border, WHITE, 7.0, BLACK),
                                  keep_if_contrast(title, WHITE, 7.0, BLACK), weight * 1.5)
                           for tone, (_, border, title, weight) in TONES.items()}
+            self.tones["info"] = ("#FFFFFF", primary, primary, 1.5)
         else:
             self.primary = colors.HexColor(look.primary)
             self.accent = colors.HexColor(look.accent)
             self.on_primary = colors.HexColor(look.text_on_primary)
-            self.ink, self.muted, self.tones = INK, MUTED, TONES
+            self.ink, self.muted = INK, MUTED
+            self.tones = {**TONES, "info": (look.accent, look.primary, look.primary, 1.0)}  # the clinic's colours
 
 
 @dataclass(frozen=True)
