@@ -220,9 +220,30 @@ class TickedParagraph(SpokenParagraph):
 
 
 class TaggedTable(RLTable):
-    """A table whose backgrounds and rules are artifacts; its cells' paragraphs carry the tags."""
+    """A table whose backgrounds and rules are artifacts; its cells' paragraphs carry the tags.
+
+    Split across pages only with at least two rows on each side (the header row repeated), so a
+    page never holds a single row carried over or left behind."""
 
     tagger: Tagger | None = None
+    MIN_ROWS = 2
+
+    def split(self, available_width, available_height):
+        parts = super().split(available_width, available_height)
+        if len(parts) != 2:
+            return parts
+        head = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+        first, second = len(parts[0]._cellvalues) - head, len(parts[1]._cellvalues) - head
+        if first < self.MIN_ROWS:
+            return []  # moved whole to the next page
+        if second < self.MIN_ROWS:  # leave the last rows of this page for the next one
+            keep = len(parts[0]._cellvalues) - (self.MIN_ROWS - second)
+            if keep - head < self.MIN_ROWS:
+                return []
+            parts = super().split(available_width, sum(self._rowHeights[:keep]) + 0.01)
+            if len(parts) != 2 or len(parts[0]._cellvalues) != keep:
+                return []
+        return parts
 
     def split(self, available_width, available_height):
         # ReportLab builds the parts with self.__class__(...), which knows nothing of the tagger:

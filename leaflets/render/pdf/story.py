@@ -21,6 +21,9 @@ from .lines import plain
 from .styles import BORDERS, BULLET
 
 
+TAIL = 3  # flowables kept with the last section
+
+
 class Story:
     """Builds the flowables of one leaflet; structure elements are made in the same order."""
 
@@ -61,10 +64,15 @@ class Story:
             story += [Spacer(0, 2 * mm), *self.title_lines()]
         if leaflet.for_you:  # whole on one page when it fits on one: on page 1 if there is room left
             story += [Spacer(0, 2 * mm), KeepTogether([self.for_you()]), Spacer(0, 2 * mm)]
+        last = len(story)
         for section in leaflet.sections:
             if not section.first_page:
+                last = len(story)
                 story += self.section(section, root.child("Sect"))
-        return story
+        # The last section, whole, with the three flowables before it (the last sources, most often): it
+        # moves to a new page as one, so that a leaflet does not end on a page of two or three lines.
+        tail = max(last - TAIL, 0)
+        return story[:tail] + [KeepTogether(story[tail:])] if tail > 0 else story
 
     def title_lines(self) -> list[Flowable]:
         lay = self.layout
@@ -146,9 +154,15 @@ class Story:
             heading = s.heading
         if section.tone is None:
             content = [lay.para(section.title, heading, heading_tag)]
-            for block in section.blocks:
-                content += self.block(block, lay.width, tag)
-            return [gap, mark, *content, *note()]
+            for block, following in zip(section.blocks, (*section.blocks[1:], None)):
+                flowables = self.block(block, lay.width, tag)
+                if isinstance(block, Paragraph) and following is not None and not isinstance(following, Paragraph):
+                    flowables[-1].keepWithNext = 1  # a lead-in ("Many people have ...") stays with its list or table
+                content += flowables
+            sources = note()
+            if sources:
+                content[-1].keepWithNext = 1  # "Sources: 1, 4" never alone at the top of a page
+            return [gap, mark, *content, *sources]
         background, border, title_colour, weight = lay.tones[section.tone]
         if section.tone != "info":
             size = heading.fontSize if tight else (17 if section.tone == "emergency" else 15.5) * lay.k
