@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..brand import ClinicBrand
+from ..budget import LARGE_PRINT_BUDGET
 from ..content import LoadedHandout
 from ..errors import LeafletError
 from ..leaflet import Leaflet
@@ -12,9 +13,6 @@ from ..pipeline import LeafletRequest, resolve_request
 from ..render.pdf import PAPER_SIZES, PrintOptions, render_pdf
 from ..validation import where_of
 from .findings import Finding
-
-
-LARGE_PRINT_BUDGET = 2  # large print may take twice the handout's max_pages
 
 
 @dataclass(frozen=True)
@@ -26,7 +24,7 @@ class Fit:
     large_print: bool = False
 
     def budget(self, max_pages: int) -> int:
-        return max_pages * (LARGE_PRINT_BUDGET if self.large_print else 1)
+        return max_pages * (LARGE_PRINT_BUDGET if self.large_print else 1)  # as budget.page_budget
 
     @property
     def label(self) -> str:
