@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pypdf import PdfReader
 
 from tests.conftest import run_generate
@@ -106,3 +107,25 @@ def test_invisible_format_characters_in_details_are_left_out(built):
     turns the words round."""
     pdf = built("--notes", "Walk \u202edaily\u202c with\ufeff care\u200b now")
     assert "Walk daily with care now" in pdftotext(pdf)
+
+
+SIXTY_LINES = "\n".join(f"Note {n:02d} ok" for n in range(60))  # 659 characters, within the limit
+
+
+@pytest.mark.parametrize("variant", [(), ("--large-print",), ("--large-print", "--paper", "letter")])
+def test_sixty_short_lines_of_notes_continue_on_the_next_page(cli, tmp_path, variant):
+    out = tmp_path / "notes.pdf"
+    result = cli("build", *variant, "--notes", SIXTY_LINES, "--follow-up", "Clinic B, " * 18, "-o", str(out))
+    assert result.code == 0, result.err
+    text = pdftotext(out)
+    assert all(f"Note {n:02d} ok" in text for n in range(60))
+    pages = [n for n, page in enumerate(page_texts(out)) if "Note " in page]
+    assert len(pages) >= 2 and pages == list(range(pages[0], pages[-1] + 1)), "the box continues page after page"
+
+
+def test_notes_that_would_break_the_page_budget_are_refused_saying_what_to_shorten(cli, tmp_path):
+    out = tmp_path / "notes.pdf"
+    result = cli("build", "--large-print", "--notes", "x\n" * 399, "-o", str(out))
+    assert result.code == 2 and not out.exists()
+    assert "over the page budget" in result.err and "shorten the notes" in result.err
+    assert "Traceback" not in result.err and "internal error" not in result.err

@@ -36,10 +36,14 @@ def render_pdf(leaflet: Leaflet, paper: str = "a4", options: PrintOptions = Prin
     try:
         with recording_glyph_texts():  # what shaped glyphs stand for, for this document's ToUnicode maps
             pages = build(layout, buffer)
-    except LayoutError:
+    except LayoutError:  # something taller than a page that cannot be split: never a crash
         if any(s.first_page for s in leaflet.sections) and layout.first_page_end == 0:  # a safety box taller than a page
             raise FirstPageOverflow(leaflet, paper, options) from None
-        raise
+        if leaflet.for_you:
+            raise LeafletError("the 'For you' box cannot be laid out on the page",
+                               hint="shorten the notes or the follow-up details: fewer or shorter lines") from None
+        raise LeafletError("a part of the leaflet is taller than a page and cannot be split",
+                           hint="shorten the longest section or its items") from None
     if layout.first_page_end > 1:
         raise FirstPageOverflow(leaflet, paper, options)
     return RenderedPdf(layout.tagger.finish(buffer.getvalue(), leaflet.title), pages)

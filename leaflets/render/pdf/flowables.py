@@ -230,7 +230,7 @@ class TaggedTable(RLTable):
 
     def split(self, available_width, available_height):
         parts = super().split(available_width, available_height)
-        if len(parts) != 2:
+        if len(parts) != 2 or not self.repeatRows:  # the rule is for data tables, with a header row
             return parts
         head = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
         first, second = len(parts[0]._cellvalues) - head, len(parts[1]._cellvalues) - head

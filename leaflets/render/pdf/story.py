@@ -113,7 +113,8 @@ class Story:
         if lay.fonts.rtl:  # labels on the right, where reading starts (the title row spans both)
             rows = [rows[0]] + [row[::-1] for row in rows[1:]]
             widths = widths[::-1]
-        table = self._tagged(TaggedTable(rows, colWidths=widths))
+        # Long notes may run on to the next page: a row splits between its lines (splitInRow).
+        table = self._tagged(TaggedTable(rows, colWidths=widths, splitInRow=1))
         table.setStyle(self._table_style([
             ("SPAN", (0, 0), (-1, 0)),
             ("BACKGROUND", (0, 0), (-1, 0), lay.primary),
