@@ -20,9 +20,8 @@ from leaflets.resolve import resolve
 
 MM = 72 / 25.4
 LANGUAGES = ("en", "es", "fr", "pl", "vi")
-CAUSES = ["Injury to a vein", "Sitting still for a long time", "Pregnancy", "The contraceptive pill or hormone treatment",
-          "Being overweight", "Family history", "Cancer and its treatment", "Smoking", "Heart disease",
-          "Inflamed or varicose veins"]
+CAUSES = ["Injury to a", "Sitting still", "Pregnancy", "The contraceptive", "Being overweight", "Family history",
+          "Cancer and", "Smoking", "Heart disease", "Inflamed or"]  # the start of each row's first cell
 
 
 def body_lines(pdf, scale: float) -> list[list[tuple[float, str]]]:
@@ -97,9 +96,10 @@ def test_a_table_splits_with_at_least_two_rows_on_each_page(shipped):
     for name, leaflet, pages in shipped:
         if not name.startswith("en-"):
             continue
-        counts = [sum(1 for cause in CAUSES if cause in lines_text) for lines_text in (" ".join(p) for p in pages)]
+        counts = [sum(1 for cause in CAUSES if any(line.startswith(cause) for line in page)) for page in pages]
+        assert sum(counts) == len(CAUSES), (name, counts)
         for number, count in enumerate(counts, start=1):
-            assert count == 0 or count >= 2 or sum(counts) < 2, f"{name}: {count} row(s) of the table on page {number}"
+            assert count == 0 or count >= 2, f"{name}: {count} row(s) of the table on page {number}"
 
 
 def test_table_split_keeps_two_rows_on_each_side():

@@ -11,7 +11,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Flowable, KeepTogether, NextPageTemplate, Spacer, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, Spacer, TableStyle
 
 from ...leaflet import BulletList, Checklist, Faq, LeafletSection, Paragraph, References, Table
 from ..tagging import Element
@@ -155,14 +155,22 @@ class Story:
             heading = s.heading
         if section.tone is None:
             content = [lay.para(section.title, heading, heading_tag)]
+            start: list[Flowable] = []  # what must fit under the heading for it to stay on this page
             for block, following in zip(section.blocks, (*section.blocks[1:], None)):
                 flowables = self.block(block, lay.width, tag)
                 if isinstance(block, Paragraph) and following is not None and not isinstance(following, Paragraph):
-                    flowables[-1].keepWithNext = 1  # a lead-in ("Many people have ...") stays with its list or table
+                    if isinstance(following, Table):
+                        start = content[1:] + flowables
+                    else:
+                        flowables[-1].keepWithNext = 1  # a lead-in ("Tick each tip ...") stays with its list
+                elif isinstance(block, Table) and len(content) == len(start) + 1:
+                    start.append(_table_start(flowables[0], lay.width))
                 content += flowables
             sources = note()
             if sources:
                 content[-1].keepWithNext = 1  # "Sources: 1, 4" never alone at the top of a page
+            if start:  # a heading and lead-in over a table: on this page only with the table's first rows
+                return [CondPageBreak(_height([gap, *content[:1], *start], lay.width)), gap, mark, *content, *sources]
             return [gap, mark, *content, *sources]
         background, border, title_colour, weight = lay.tones[section.tone]
         if section.tone != "info":
@@ -303,3 +311,13 @@ class Story:
         style += [("BACKGROUND", (0, r), (-1, r), lay.accent) for r in range(2, len(rows), 2)]
         table.setStyle(self._table_style(style))
         return table
+
+
+def _table_start(table: TaggedTable, width: float) -> Spacer:
+    """The height of a table's header and first two rows: the least of it a page may start with."""
+    table.wrap(width, 1e6)
+    return Spacer(0, sum(table._rowHeights[:1 + TaggedTable.MIN_ROWS]))
+
+
+def _height(flowables: list[Flowable], width: float) -> float:
+    return sum(f.wrap(width, 1e6)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
