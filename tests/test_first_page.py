@@ -22,7 +22,7 @@ from leaflets.resolve import resolve
 from .conftest import HANDOUTS, edit
 
 HANDOUT = "dvt-walking/handout.yaml"
-LANGUAGES = ("en", "es", "fr", "pl", "vi", "zh-Hans", "ar", "hi")
+LANGUAGES = ("en", "es", "fr", "pl", "vi", "zh-Hans", "ar", "hi", "bn", "ko", "pt", "ru", "ur")
 SAFETY = ("emergency", "medicine", "when-to-call")
 DETAILS = PatientDetails(name="Sam Example", date="26 November 2026", clinician="Dr A. Example",
                          follow_up="Vascular clinic, 3 December 2026 at 10:30", notes="Walk every day.")
