@@ -86,7 +86,7 @@ def typeset(text: str, language: str) -> str:
 # what it counts, nor after a short word leading into a number, so "10 to 15 minutes", "1 November
 # 2028" and "on 020 7946 0321" stay whole. (Right-to-left text is left to the bidi algorithm.)
 _NUMBER_BINDINGS = (
-    (r"(?<=\d) (?=\S)", NBSP),                                                 # 10 minutes, 1 November
+    (r"(?<=\d) (?=[^\W\d_])", NBSP),                                           # 10 minutes, 1 November
     (r"(?<=\b\w) (?=\d)|(?<=\b\w\w) (?=\d)|(?<=\b\w\w\w) (?=\d)|(?<=\w) (?=\d{4}\b)", NBSP),  # to 15, 2028
 )
 

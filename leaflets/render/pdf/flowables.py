@@ -229,6 +229,15 @@ class TaggedTable(RLTable):
     MIN_ROWS = 2
 
     def split(self, available_width, available_height):
+        # ReportLab builds the parts with self.__class__(...), which knows nothing of the tagger:
+        # without this, a table broken across pages draws its backgrounds and rules untagged.
+        parts = self._split_keeping_rows(available_width, available_height)
+        for part in parts:
+            if isinstance(part, TaggedTable):
+                part.tagger = self.tagger
+        return parts
+
+    def _split_keeping_rows(self, available_width, available_height):
         parts = super().split(available_width, available_height)
         if len(parts) != 2 or not self.repeatRows:  # the rule is for data tables, with a header row
             return parts
@@ -243,15 +252,6 @@ class TaggedTable(RLTable):
             parts = super().split(available_width, sum(self._rowHeights[:keep]) + 0.01)
             if len(parts) != 2 or len(parts[0]._cellvalues) != keep:
                 return []
-        return parts
-
-    def split(self, available_width, available_height):
-        # ReportLab builds the parts with self.__class__(...), which knows nothing of the tagger:
-        # without this, a table broken across pages draws its backgrounds and rules untagged.
-        parts = super().split(available_width, available_height)
-        for part in parts:
-            if isinstance(part, TaggedTable):
-                part.tagger = self.tagger
         return parts
 
     def _drawBkgrnd(self):
