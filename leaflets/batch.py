@@ -28,6 +28,7 @@ from reportlab.pdfbase import pdfmetrics
 from . import __version__
 from .brand import ClinicBrand
 from .content import Library, LoadedHandout, load_strings
+from .budget import OverBudget, check_pages
 from .errors import LeafletError, OutputError, Where
 from .output import write_atomically
 from .paths import FONTS_DIR, PACKAGE_DIR, data_dir, strings_dir
@@ -85,6 +86,7 @@ class Summary:
     built: int = 0
     skipped: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)   # leaflets over their page budget, built as asked
     seconds: float = 0.0
 
 
@@ -124,7 +126,8 @@ def fingerprint_files(paths: Iterable[Path]) -> str:
 
 
 def input_fingerprints(loaded: dict[str, LoadedHandout], clinic: ClinicBrand,
-                       allow_overdue: bool = False, fallback_english: bool = False) -> dict[str, str]:
+                       allow_overdue: bool = False, fallback_english: bool = False,
+                       allow_over_budget: bool = False) -> dict[str, str]:
     """What every leaflet of a handout depends on, hashed once per batch.
 
     Includes whether the handout is past its review date today, so leaflets
@@ -138,6 +141,7 @@ def input_fingerprints(loaded: dict[str, LoadedHandout], clinic: ClinicBrand,
     return {handout_id: hashlib.sha256(
         f"{__version__}\0{shared}\0{fingerprint_files(p for p in handout.folder.rglob('*') if p.is_file())}"
         f"\0overdue={not allow_overdue and today > handout.handout.review_by}\0fallback={fallback_english}"
+        f"\0over-budget={allow_over_budget}"
         .encode()).hexdigest() for handout_id, handout in loaded.items()}
 
 
@@ -147,11 +151,11 @@ _worker: dict[str, Any] = {}
 
 
 def _prepare(library: Library, clinic: ClinicBrand, loaded: dict[str, LoadedHandout], allow_overdue: bool,
-             fallback_english: bool, languages: Iterable[str] = ()) -> None:
+             fallback_english: bool, allow_over_budget: bool = False, languages: Iterable[str] = ()) -> None:
     """Load and warm up once in the parent: forked workers inherit all of it for free, instead of each
     reading every script's fonts again (Chinese alone: 28,000 glyphs)."""
     _worker.update(library=library, brand=clinic, handouts=dict(loaded), allow_overdue=allow_overdue,
-                   fallback_english=fallback_english)
+                   fallback_english=fallback_english, allow_over_budget=allow_over_budget)
     leaflet_fonts()
     for language in languages:
         fonts = fonts_for(language)
@@ -161,10 +165,11 @@ def _prepare(library: Library, clinic: ClinicBrand, loaded: dict[str, LoadedHand
     warm_templates()
 
 
-def _start_worker(content: Path | None, brand: Path | None, allow_overdue: bool, fallback_english: bool) -> None:
+def _start_worker(content: Path | None, brand: Path | None, allow_overdue: bool, fallback_english: bool,
+                  allow_over_budget: bool = False) -> None:
     if not _worker:  # a spawned (not forked) worker starts empty
         library = open_library(content)
-        _prepare(library, open_brand(brand), {}, allow_overdue, fallback_english)
+        _prepare(library, open_brand(brand), {}, allow_overdue, fallback_english, allow_over_budget)
 
 
 def _build_unit(unit: Unit, out_dir: Path) -> list[dict[str, Any]]:
@@ -181,9 +186,19 @@ def _build_unit(unit: Unit, out_dir: Path) -> list[dict[str, Any]]:
     for key in unit.papers:
         paper, variant = parse_print(key)
         pdf = render_pdf(leaflet, paper, VARIANTS[variant])
+        try:
+            check_pages(loaded, pdf.pages, VARIANTS[variant].large_print)
+        except OverBudget as exc:
+            if not _worker["allow_over_budget"]:
+                raise OverBudget(f"{paper}, {variant}: {exc.message}", exc.where, exc.hint) from None
+            over = f"{paper}, {variant}: {exc.message}"
+        else:
+            over = ""
         write_atomically(out_dir / unit.pdf_path(key), pdf.data)
         entries.append({"paper": paper, "variant": variant, "pdf": unit.pdf_path(key), "pages": pdf.pages,
                         "bytes": len(pdf.data), "sha256": hashlib.sha256(pdf.data).hexdigest()})
+        if over:
+            entries[-1]["over_budget"] = over
     html = render_html(leaflet, strings, home="index.html", assets="../assets/").encode("utf-8")
     write_atomically(out_dir / unit.html_path, html)
     return entries
@@ -195,11 +210,12 @@ def run_batch(out_dir: Path, *, content: Path | None = None, brand: Path | None 
               handouts: list[str] | None = None, profiles: list[str] | None = None,
               languages: list[str] | None = None, papers: list[str] | None = None,
               jobs: int | None = None, force: bool = False, allow_overdue: bool = False,
-              fallback_english: bool = False, variants: list[str] | None = None, progress=None) -> Summary:
+              fallback_english: bool = False, variants: list[str] | None = None, progress=None,
+              allow_over_budget: bool = False) -> Summary:
     started = time.perf_counter()
     library, clinic = open_library(content), open_brand(brand)
     units, loaded = plan(library, handouts or [], profiles or [], languages or [], papers or [], variants)
-    fingerprints = input_fingerprints(loaded, clinic, allow_overdue, fallback_english)
+    fingerprints = input_fingerprints(loaded, clinic, allow_overdue, fallback_english, allow_over_budget)
     out_dir = Path(out_dir)
     summary = Summary()
     with _exclusive(out_dir):
@@ -221,11 +237,12 @@ def run_batch(out_dir: Path, *, content: Path | None = None, brand: Path | None 
                 version = loaded[unit.handout].in_language(unit.language, fallback_english)
                 manifest.record(unit, version, fingerprints[unit.handout], result)
                 summary.built += len(result)
+                summary.warnings += [f"{unit.stem}: {e['over_budget']}" for e in result if e.get("over_budget")]
                 progress.advance(len(result), f"built {unit.stem}")
 
         try:
             workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-            _prepare(library, clinic, loaded, allow_overdue, fallback_english,
+            _prepare(library, clinic, loaded, allow_overdue, fallback_english, allow_over_budget,
                      sorted({unit.language for unit in todo}) if workers > 1 else ())
             if workers == 1:
                 for unit in todo:
@@ -237,7 +254,8 @@ def run_batch(out_dir: Path, *, content: Path | None = None, brand: Path | None 
                 context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                                       else None)
                 with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                         initargs=(content, brand, allow_overdue, fallback_english)) as pool:
+                                         initargs=(content, brand, allow_overdue, fallback_english,
+                                                   allow_over_budget)) as pool:
                     pending: dict[Future, Unit] = {pool.submit(_build_unit, u, out_dir): u for u in todo}
                     try:
                         while pending:

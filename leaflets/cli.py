@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, patient
+from .budget import OverBudget, check_pages
 from .errors import LeafletError
 from .leaflet import PatientDetails
 from .output import STDOUT, write_atomically
@@ -72,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="where to write the PDF, or - for standard output "
                             "(default: out/<handout>-<profiles>-<lang>-<paper>.pdf)")
     _overdue_option(build)
+    _budget_option(build)
     details = build.add_argument_group(
         "discharge details", "Printed in a 'For you' box. Never logged or stored by this program.")
     for field, flag in PATIENT_FLAGS.items():
@@ -96,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--jobs", type=_positive, metavar="N", help="processes to use (default: all cores)")
     batch.add_argument("--force", action="store_true", help="rebuild everything, changed or not")
     _overdue_option(batch)
+    _budget_option(batch)
     batch.set_defaults(run=_batch)
 
     listing = commands.add_parser("list", help="show handouts with their profiles and languages",
@@ -170,6 +173,12 @@ def _overdue_option(parser: argparse.ArgumentParser) -> None:
                              "(without it, a missing translation is an error)")
 
 
+def _budget_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--allow-over-budget", action="store_true",
+                        help="write a leaflet that takes more pages than its handout's max_pages (twice that for "
+                             "large print) with a warning, instead of refusing it (exit status 2)")
+
+
 def _patient(args: argparse.Namespace) -> PatientDetails:
     details, problems = patient.details({field: getattr(args, f"patient_{field}") for field in PATIENT_FLAGS})
     for field, problem in problems.items():
@@ -182,11 +191,16 @@ def _patient(args: argparse.Namespace) -> PatientDetails:
 def _build(args: argparse.Namespace) -> int:
     request = LeafletRequest(args.handout, tuple(args.profile), args.lang, args.paper, _patient(args),
                              allow_overdue=args.allow_overdue, fallback_english=args.fallback_english,
-                             print_options=PrintOptions(args.large_print, args.high_contrast))
+                             print_options=PrintOptions(args.large_print, args.high_contrast),
+                             allow_over_budget=args.allow_over_budget)
     library = open_library(args.content)
     loaded = library.load(request.handout)
     clinic = open_brand(args.brand)
     pdf = build_pdf(loaded, request, clinic)
+    try:
+        check_pages(loaded, pdf.pages, request.print_options.large_print, not request.patient.is_empty())
+    except OverBudget as exc:  # only reached with --allow-over-budget
+        print(f"warning: {exc}", file=sys.stderr)
     output = args.output or _default_output(request, loaded.handout.language)
     write_atomically(output, pdf.data)
     if output != STDOUT:
@@ -212,9 +226,12 @@ def _batch(args: argparse.Namespace) -> int:
     summary = run_batch(args.output, content=args.content, brand=args.brand, handouts=args.handout,
                         profiles=args.profile, languages=args.lang, papers=args.paper, jobs=args.jobs,
                         force=args.force, allow_overdue=args.allow_overdue,
-                        fallback_english=args.fallback_english, variants=args.variant or None)
+                        fallback_english=args.fallback_english, variants=args.variant or None,
+                        allow_over_budget=args.allow_over_budget)
     print(f"built {summary.built}, skipped {summary.skipped}, failed {len(summary.failed)} "
           f"in {summary.seconds:.1f} s; site: {Path(args.output) / 'index.html'}")
+    for warning in summary.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for stem, reason in summary.failed:
         print(f"failed: {stem}: {reason}", file=sys.stderr)
     return 1 if summary.failed else 0

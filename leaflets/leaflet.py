@@ -85,6 +85,8 @@ class LeafletSection:
     blocks: tuple[Block, ...]
     tone: Tone | None = None
     sources_note: str = ""
+    first_page: bool = False   # safety text: printed on page 1, right after the title
+    label: str = ""            # a callout's tone in words ("EMERGENCY"), printed on its box
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ class Leaflet:
     review_by: dt.date
     watermark: str = ""                     # across every page, e.g. for draft content
     notices: tuple[str, ...] = ()           # above the content: review overdue, unreviewed translation
+    first_page_sources: str = ""            # one sources line for all the first-page (safety) sections
 
 
 PRIVATE = "patient detail: "
@@ -157,6 +160,7 @@ def texts(leaflet: Leaflet):
     yield "the watermark", leaflet.watermark
     for notice in leaflet.notices:
         yield "a notice under the title", notice
+    yield "the sources line of the first-page sections", leaflet.first_page_sources
     yield "the clinic name", leaflet.look.clinic_name
     yield "the department", leaflet.look.department
     for label, value in leaflet.for_you:
@@ -164,6 +168,7 @@ def texts(leaflet: Leaflet):
     for section in leaflet.sections:
         place = f"section '{section.id}'"
         yield place, section.title
+        yield place, section.label
         yield place, section.sources_note
         for block in section.blocks:
             if isinstance(block, Paragraph):

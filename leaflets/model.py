@@ -71,6 +71,9 @@ class SectionBase(Located):
     closing: Paragraphs = Field(default_factory=list, description="Paragraphs printed after the body.")
     sources: list[Id] = Field(default_factory=list, description="Ids of the handout's sources this section rests on.")
     optional: bool = Field(False, description="Shown only when a chosen profile includes it.")
+    first_page: bool = Field(False, description=(
+        "Safety text: printed on page 1, right after the title, in every language, paper and print variant; "
+        "a leaflet where it cannot fit is not built."))
 
 
 class ParagraphsSection(SectionBase):
@@ -284,6 +287,9 @@ class UiStrings(Located):
     follow_up: Text
     notes: Text
     section_sources: Text = Field(description="Small line after a section; {{ numbers }} lists its sources.")
+    emergency_label: Text = Field(description="Printed on every emergency box, so it reads as one without colour.")
+    warning_label: Text = Field(description="Printed on every warning box (call the care team straight away or today).")
+    info_label: Text = Field(description="Printed on every information box (important advice).")
     sources_title: Text
     contact_title: Text
     contact_phone: Text

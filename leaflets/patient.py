@@ -10,8 +10,8 @@ import unicodedata
 
 from .leaflet import PatientDetails
 
-# Longest text accepted for each detail: enough for real use, short enough
-# that the "For you" box stays on the first page.
+# Longest text accepted for each detail: enough for real use. The "For you" box follows the safety
+# boxes and runs on to the next page when the notes are long; the page budget is the last limit.
 LIMITS = {"name": 100, "date": 40, "clinician": 100, "follow_up": 200, "notes": 800}
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .brand import ClinicBrand, load_brand
+from .budget import check_pages
 from .content import Library, LoadedHandout, load_strings
 from .errors import LeafletError
 from .leaflet import Leaflet, PatientDetails
@@ -31,6 +32,7 @@ class LeafletRequest:
     allow_overdue: bool = False          # True: no "review overdue" notice on content past its review date
     fallback_english: bool = False       # True: untranslated texts print in English, with a notice
     print_options: PrintOptions = field(default_factory=PrintOptions)   # large print, high contrast
+    allow_over_budget: bool = False      # True: a leaflet over the handout's page budget is still returned
 
 
 def open_library(content: Path | None = None) -> Library:
@@ -51,4 +53,8 @@ def resolve_request(loaded: LoadedHandout, request: LeafletRequest, clinic: Clin
 
 
 def build_pdf(loaded: LoadedHandout, request: LeafletRequest, clinic: ClinicBrand) -> RenderedPdf:
-    return render_pdf(resolve_request(loaded, request, clinic), request.paper, request.print_options)
+    """The leaflet's PDF; over the handout's page budget it is refused (OverBudget) unless allowed."""
+    pdf = render_pdf(resolve_request(loaded, request, clinic), request.paper, request.print_options)
+    if not request.allow_over_budget:
+        check_pages(loaded, pdf.pages, request.print_options.large_print, not request.patient.is_empty())
+    return pdf

@@ -75,7 +75,11 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
     def text(obj: Any, key: str, value: str, extra: dict[str, Any] | None = None) -> str:
         return typeset(fill(value, {**context, **(extra or {})}, where_of(obj, key)), language)
 
-    sections = [_section(section, text, strings, numbers, language) for section in apply_profiles(handout.sections, chosen)]
+    shown = apply_profiles(handout.sections, chosen)
+    # The safety sections first, for every renderer: page 1 of a print, the top of a web page.
+    shown = [s for s in shown if s.first_page] + [s for s in shown if not s.first_page]
+    sections = [_section(section, text, strings, numbers, language) for section in shown]
+    first_cited = sorted({numbers[s] for section in shown if section.first_page for s in section.sources})
     sections += _closing_sections(handout, clinic, strings, text, numbers, facts)
 
     labels = [p.label for p in chosen if p.id != loaded.profiles.default]
@@ -103,6 +107,7 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
         review_by=handout.review_by,
         watermark=strings.draft_mark if handout.status == "draft" else "",
         notices=tuple(_notices(loaded, strings, facts, today, text)),
+        first_page_sources=_sources_note(text, strings, first_cited, language),
     )
 
 
@@ -196,11 +201,16 @@ def _section(section: Any, text, strings: UiStrings, numbers: dict[str, int], la
                                          tuple(text(item, "answer", a) for a in item.answer))
                                 for item in section.items)))
     blocks += [Paragraph(text(section, "closing", p)) for p in section.closing]
-    cited = sorted(numbers[s] for s in section.sources)
-    note = text(strings, "section_sources", strings.section_sources,
+    note = _sources_note(text, strings, sorted(numbers[s] for s in section.sources), language)
+    tone = getattr(section, "tone", None)
+    label = getattr(strings, f"{tone}_label") if tone else ""
+    return LeafletSection(section.id, text(section, "title", section.title), tuple(blocks), tone, note,
+                          section.first_page, label)
+
+
+def _sources_note(text, strings: UiStrings, cited: list[int], language: str) -> str:
+    return text(strings, "section_sources", strings.section_sources,
                 {"numbers": enumeration(map(str, cited), language)}) if cited else ""
-    return LeafletSection(section.id, text(section, "title", section.title), tuple(blocks),
-                          getattr(section, "tone", None), note)
 
 
 def _entry(item: Any, text) -> Entry:

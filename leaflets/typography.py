@@ -82,9 +82,20 @@ def typeset(text: str, language: str) -> str:
     return text
 
 
+# Numbers kept with their words, in left-to-right languages: a line never breaks between a number and
+# what it counts, nor after a short word leading into a number, so "10 to 15 minutes", "1 November
+# 2028" and "on 020 7946 0321" stay whole. (Right-to-left text is left to the bidi algorithm.)
+_NUMBER_BINDINGS = (
+    (r"(?<=\d) (?=[^\W\d_])", NBSP),                                           # 10 minutes, 1 November
+    (r"(?<=\b\w) (?=\d)|(?<=\b\w\w) (?=\d)|(?<=\b\w\w\w) (?=\d)|(?<=\w) (?=\d{4}\b)", NBSP),  # to 15, 2028
+)
+
+
 @lru_cache(maxsize=32)
 def _compiled(language: str) -> tuple[tuple[re.Pattern, str], ...]:
-    return tuple((re.compile(pattern), replacement) for pattern, replacement in conventions(language).replacements)
+    rules = conventions(language)
+    bindings = () if rules is _ARABIC_SCRIPT else _NUMBER_BINDINGS
+    return tuple((re.compile(pattern), replacement) for pattern, replacement in (*rules.replacements, *bindings))
 
 
 def long_date(value: dt.date, locale: Locale) -> str:

@@ -438,3 +438,13 @@ def test_a_refused_leaflet_comes_back_whole_from_a_render_process(server):
     with pytest.raises(urllib.error.HTTPError) as refused:
         nurse.opener.open(server.url + "leaflet", data=body)
     assert refused.value.code == 400 and "cannot print" in refused.value.read().decode()
+
+
+def test_sixty_lines_of_notes_print_and_notes_too_long_for_the_budget_keep_the_form(client):
+    notes = "\n".join(f"Note {n:02d} ok" for n in range(60))
+    response = submit(client, notes=notes, paper="letter", large_print="yes")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "Note 59 ok" in pdf_text(response.data)
+    response = submit(client, name="Sam Example", notes="x\n" * 399, large_print="yes")
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "shorten the notes" in response.text and 'value="Sam Example"' in response.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pypdf import PdfReader
 
 from tests.conftest import run_generate
@@ -11,13 +12,21 @@ HOSTILE_NAME = 'Zoë <b>O’Brien</b> & {{ brand.phone }} <img src="x.png"/>'
 NOTES = "Line one <i>not italic</i>\nLine two &amp; more"
 
 
-def test_details_print_in_a_for_you_box_on_the_first_page(built):
+def test_details_print_whole_in_a_for_you_box_right_after_the_safety_block(built):
+    """Page 1 holds the safety block first; the box follows it, whole, on page 1 or at the top of page 2."""
     pdf = built("--patient-name", "Sam Example", "--date", "24 November 2026", "--clinician", "Dr Rivera",
                 "--follow-up", "Clinic B, 3 December 10:30", "--notes", "Walk twice a day.")
-    first = page_texts(pdf)[0]
+    pages = page_texts(pdf)
+    box = next(n for n, text in enumerate(pages) if "For you" in text)
+    assert box in (0, 1)
     for expected in ["For you", "Name Sam Example", "Date 24 November 2026", "Your clinician Dr Rivera",
                      "Follow-up appointment Clinic B, 3 December 10:30", "Notes Walk twice a day."]:
-        assert expected in first
+        assert expected in pages[box]
+    assert "Call your care team" in pages[0]
+    if box == 0:
+        assert pages[0].index("Call your care team") < pages[0].index("For you")
+    else:
+        assert pages[1].index("For you") < pages[1].index("About this leaflet")
 
 
 def test_markup_and_template_syntax_in_details_print_literally(built):
@@ -98,3 +107,25 @@ def test_invisible_format_characters_in_details_are_left_out(built):
     turns the words round."""
     pdf = built("--notes", "Walk \u202edaily\u202c with\ufeff care\u200b now")
     assert "Walk daily with care now" in pdftotext(pdf)
+
+
+SIXTY_LINES = "\n".join(f"Note {n:02d} ok" for n in range(60))  # 659 characters, within the limit
+
+
+@pytest.mark.parametrize("variant", [(), ("--large-print",), ("--large-print", "--paper", "letter")])
+def test_sixty_short_lines_of_notes_continue_on_the_next_page(cli, tmp_path, variant):
+    out = tmp_path / "notes.pdf"
+    result = cli("build", *variant, "--notes", SIXTY_LINES, "--follow-up", "Clinic B, " * 18, "-o", str(out))
+    assert result.code == 0, result.err
+    text = pdftotext(out)
+    assert all(f"Note {n:02d} ok" in text for n in range(60))
+    pages = [n for n, page in enumerate(page_texts(out)) if "Note " in page]
+    assert len(pages) >= 2 and pages == list(range(pages[0], pages[-1] + 1)), "the box continues page after page"
+
+
+def test_notes_that_would_break_the_page_budget_are_refused_saying_what_to_shorten(cli, tmp_path):
+    out = tmp_path / "notes.pdf"
+    result = cli("build", "--large-print", "--notes", "x\n" * 399, "-o", str(out))
+    assert result.code == 2 and not out.exists()
+    assert "over the page budget" in result.err and "shorten the notes" in result.err
+    assert "Traceback" not in result.err and "internal error" not in result.err

@@ -81,7 +81,7 @@ def test_outline_has_an_entry_for_every_section(built):
     titles = [normalise(title) for title in outline_titles(built())]  # a phone number's spaces do not break
     for title in ["Walking after a blood clot in the leg", "Get emergency help now: call 999",
                   "What can cause a clot in the leg?", "How walking helps", "Tips for walking safely",
-                  "Call your care team the same day: 020 7946 0321", "Questions people often ask",
+                  "Call your care team: 020 7946 0321", "Questions people often ask",
                   "Sources", "Contact us", "About this leaflet"]:
         assert title in titles
 
@@ -99,7 +99,7 @@ def test_emergency_box_has_the_brand_emergency_number_and_lung_clot_signs(built)
     assert "Get emergency help now: call 999" in text
     for sign in ["Sudden shortness of breath", "Coughing up blood", "A fast heartbeat", "collapsing"]:
         assert sign in text
-    assert "Call your care team the same day: 020 7946 0321" in text
+    assert "Call your care team: 020 7946 0321" in text
     assert "Keep taking your blood thinner" in text
 
 

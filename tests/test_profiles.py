@@ -10,14 +10,13 @@ from tests.conftest import HANDOUTS, edit
 from tests.pdfcheck import pdftotext
 
 CALF = "A clot in the calf is less likely to travel to the lungs"
-CALF_FAQ = "My clot is in my calf. Will I always need medicine?"
+CALF_FAQ = "My clot is in my calf. Will I need medicine?"
 THIGH_GENERAL = "A clot in the thigh (the femoral vein or higher) is more likely to travel"
 FEMORAL = "Your clot is in the thigh."
-FEMORAL_EMERGENCY = "so these signs matter even more"
 FEMORAL_TIP = "Build up over the first 1 to 2 weeks."
 FLYER_SECTION = "Travelling and long journeys"
 FLYER_FAQ = "Should I wear flight socks?"
-ALL_MARKERS = [CALF, CALF_FAQ, THIGH_GENERAL, FEMORAL, FEMORAL_EMERGENCY, FEMORAL_TIP, FLYER_SECTION, FLYER_FAQ]
+ALL_MARKERS = [CALF, CALF_FAQ, THIGH_GENERAL, FEMORAL, FEMORAL_TIP, FLYER_SECTION, FLYER_FAQ]
 
 
 def text_of(built, *profiles):
@@ -28,9 +27,9 @@ def text_of(built, *profiles):
     ((), {THIGH_GENERAL}),
     (("general",), {THIGH_GENERAL}),
     (("calf",), {CALF, CALF_FAQ}),
-    (("femoral",), {FEMORAL, FEMORAL_EMERGENCY, FEMORAL_TIP}),
+    (("femoral",), {FEMORAL, FEMORAL_TIP}),
     (("flyer",), {THIGH_GENERAL, FLYER_SECTION, FLYER_FAQ}),
-    (("femoral", "flyer"), {FEMORAL, FEMORAL_EMERGENCY, FEMORAL_TIP, FLYER_SECTION, FLYER_FAQ}),
+    (("femoral", "flyer"), {FEMORAL, FEMORAL_TIP, FLYER_SECTION, FLYER_FAQ}),
     (("calf", "flyer"), {CALF, CALF_FAQ, FLYER_SECTION, FLYER_FAQ}),
 ])
 def test_each_profile_has_its_own_content_and_nothing_else(built, profiles, expected):

@@ -30,7 +30,9 @@ NBSP, NNBSP = "\u00a0", "\u202f"
     ("fr", "Sources : 1, 2", f"Sources{NBSP}: 1, 2"),
     ("fr", "un « caillot » ici", f"un «{NNBSP}caillot{NNBSP}» ici"),
     ("fr", "l'aide d'aujourd'hui", "l’aide d’aujourd’hui"),
-    ("fr", "voir https://example.org/a?b=1 à 10:30", "voir https://example.org/a?b=1 à 10:30"),
+    # a colon in an address or a time is not French punctuation (the numbers are still kept with their words)
+    ("fr", "voir https://example.org/a?b=1 à 10:30", f"voir https://example.org/a?b=1{NBSP}à{NBSP}10:30"),
+    ("en", "for 10 to 15 minutes from 1 November 2028", f"for{NBSP}10{NBSP}to{NBSP}15{NBSP}minutes from 1{NBSP}November{NBSP}2028"),
     ("pl", "i w domu, a z czasem o tym", f"i{NBSP}w{NBSP}domu, a{NBSP}z{NBSP}czasem o{NBSP}tym"),
     ("pl", "Iwona zawsze", "Iwona zawsze"),
     ("ar", "الساق,الفخذ", "الساق،الفخذ"),

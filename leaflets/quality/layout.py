@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..brand import ClinicBrand
+from ..budget import LARGE_PRINT_BUDGET
 from ..content import LoadedHandout
 from ..errors import LeafletError
 from ..leaflet import Leaflet
@@ -12,9 +13,6 @@ from ..pipeline import LeafletRequest, resolve_request
 from ..render.pdf import PAPER_SIZES, PrintOptions, render_pdf
 from ..validation import where_of
 from .findings import Finding
-
-
-LARGE_PRINT_BUDGET = 2  # large print may take twice the handout's max_pages
 
 
 @dataclass(frozen=True)
@@ -26,7 +24,7 @@ class Fit:
     large_print: bool = False
 
     def budget(self, max_pages: int) -> int:
-        return max_pages * (LARGE_PRINT_BUDGET if self.large_print else 1)
+        return max_pages * (LARGE_PRINT_BUDGET if self.large_print else 1)  # as budget.page_budget
 
     @property
     def label(self) -> str:
@@ -37,19 +35,36 @@ def build_every_variant(loaded: LoadedHandout, clinic: ClinicBrand,
                         languages: list[str]) -> tuple[list[Fit], list[Leaflet], list[Finding]]:
     """Resolve and render each profile x language x paper; report what fails to build."""
     fits, leaflets, findings = [], [], []
-    for profile in loaded.profiles.profiles:
+    for profiles in _combinations(loaded):
+        label = "+".join(profiles)
         for language in languages:
-            request = LeafletRequest(loaded.id, (profile.id,), language, allow_overdue=True)
+            request = LeafletRequest(loaded.id, profiles, language, allow_overdue=True)
             try:
                 leaflet = resolve_request(loaded, request, clinic)
-                leaflets.append(leaflet)
-                fits += [Fit(profile.id, language, paper, render_pdf(leaflet, paper, PrintOptions(large)).pages, large)
-                         for paper in PAPER_SIZES for large in (False, True)]
             except LeafletError as exc:
-                findings += [Finding.of("layout", "error", f"the '{profile.id}' leaflet in '{language}' cannot be "
-                                        f"built: {e.message}", e.where, e.hint)
-                             for e in getattr(exc, "errors", None) or [exc]]
+                findings += _failures(label, language, exc)
+                continue
+            leaflets.append(leaflet)
+            for paper in PAPER_SIZES:
+                for large in (False, True):  # each its own finding: one variant's failure hides no other
+                    try:
+                        fits.append(Fit(label, language, paper, render_pdf(leaflet, paper, PrintOptions(large)).pages,
+                                        large))
+                    except LeafletError as exc:
+                        findings += _failures(label, language, exc)
     return fits, leaflets, findings
+
+
+def _combinations(loaded: LoadedHandout) -> list[tuple[str, ...]]:
+    """Each profile alone, and all the non-default ones together: the longest leaflet a clinic can print."""
+    singles = [(profile.id,) for profile in loaded.profiles.profiles]
+    together = tuple(p.id for p in loaded.profiles.profiles if p.id != loaded.profiles.default)
+    return singles + ([together] if len(together) > 1 else [])
+
+
+def _failures(label: str, language: str, exc: LeafletError) -> list[Finding]:
+    return [Finding.of("layout", "error", f"the '{label}' leaflet in '{language}' cannot be built: {e.message}",
+                       e.where, e.hint) for e in getattr(exc, "errors", None) or [exc]]
 
 
 def check_budget(loaded: LoadedHandout, fits: list[Fit]) -> list[Finding]:

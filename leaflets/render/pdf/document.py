@@ -7,11 +7,14 @@ from dataclasses import dataclass
 
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus.doctemplate import LayoutError
 
 from ... import __version__
+from ...errors import LeafletError
 from ...fonts import check_coverage, fonts_for
 from ...leaflet import Leaflet, texts
 from .layout import Layout
+from .flowables import FirstPageEnd
 from .lines import recording_glyph_texts
 from .page import PageFurniture, numbered_canvas
 from .story import Story
@@ -29,17 +32,76 @@ def render_pdf(leaflet: Leaflet, paper: str = "a4", options: PrintOptions = Prin
     buffer = io.BytesIO()
     fonts = fonts_for(leaflet.language)
     check_coverage(texts(leaflet), fonts)
-    layout = Layout(leaflet, PAPER_SIZES[paper], fonts, options)
-    with recording_glyph_texts():  # what shaped glyphs stand for, for this document's ToUnicode maps
-        pages = build(layout, buffer)
+    layout = fitting_layout(leaflet, PAPER_SIZES[paper], fonts, options)
+    try:
+        with recording_glyph_texts():  # what shaped glyphs stand for, for this document's ToUnicode maps
+            pages = build(layout, buffer)
+    except LayoutError:  # something taller than a page that cannot be split: never a crash
+        if any(s.first_page for s in leaflet.sections) and layout.first_page_end == 0:  # a safety box taller than a page
+            raise FirstPageOverflow(leaflet, paper, options) from None
+        if leaflet.for_you:
+            raise LeafletError("the 'For you' box cannot be laid out on the page",
+                               hint="shorten the notes or the follow-up details: fewer or shorter lines") from None
+        raise LeafletError("a part of the leaflet is taller than a page and cannot be split",
+                           hint="shorten the longest section or its items") from None
+    if layout.first_page_end > 1:
+        raise FirstPageOverflow(leaflet, paper, options)
     return RenderedPdf(layout.tagger.finish(buffer.getvalue(), leaflet.title), pages)
+
+
+class FirstPageOverflow(LeafletError):
+    """The safety sections do not fit on page 1: the leaflet is refused rather than printed without them."""
+
+    def __init__(self, leaflet: Leaflet | str, paper: str = "", options: PrintOptions = PrintOptions(),
+                 hint: str | None = None):
+        if isinstance(leaflet, str):  # rebuilt from its message when it crosses a process boundary
+            super().__init__(leaflet, hint=hint)
+            return
+        first = [section.id for section in leaflet.sections if section.first_page]
+        variant = ", ".join(v for v, on in (("large print", options.large_print),
+                                            ("high contrast", options.high_contrast)) if on) or "standard print"
+        super().__init__(
+            f"the safety sections ({', '.join(first)}) do not fit on page 1 of the "
+            f"'{'+'.join(leaflet.profiles)}' leaflet in '{leaflet.language}' on {paper} paper ({variant})",
+            hint="shorten the sections marked 'first_page: true' in handout.yaml (and the profiles' changes to "
+                 "them) or the translation of their texts; safety text is never printed smaller than the body text, nor after page 1")
+
+    def __reduce__(self):
+        return type(self), (self.message, "", PrintOptions(), self.hint)
+
+
+def fitting_layout(leaflet: Leaflet, pagesize: tuple[float, float], fonts, options: PrintOptions) -> Layout:
+    """The layout whose first page holds the safety sections: the usual one when they fit, else the
+    least compact one that makes room (see Layout.compact)."""
+    if not any(section.first_page for section in leaflet.sections):
+        return Layout(leaflet, pagesize, fonts, options)
+    for compact in (0, 1):
+        trial = Layout(leaflet, pagesize, fonts, options, compact)
+        if first_page_height(trial) <= first_frame_height(trial):
+            return Layout(leaflet, pagesize, fonts, options, compact)  # fresh: measuring made structure elements
+    return Layout(leaflet, pagesize, fonts, options, compact=2)
+
+
+def first_frame_height(layout: Layout) -> float:
+    return layout.pagesize[1] - layout.footer - layout.first_band - layout.first_gap
+
+
+def first_page_height(layout: Layout) -> float:
+    """An upper bound of the height the story takes up to the end of the safety sections
+    (ReportLab lets one flowable's space after and the next one's space before overlap)."""
+    total = 0.0
+    for flowable in Story(layout).flowables():
+        if isinstance(flowable, FirstPageEnd):
+            return total
+        total += flowable.wrap(layout.width, 1e6)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
 
 
 def build(layout: Layout, buffer: io.BytesIO) -> int:
     """Lay out and write the PDF; return the number of pages."""
     leaflet = layout.leaflet
     page_w, page_h = layout.pagesize
-    first = Frame(MARGIN, layout.footer, layout.width, page_h - layout.footer - layout.first_band - 8 * mm,
+    first = Frame(MARGIN, layout.footer, layout.width, first_frame_height(layout),
                   id="first", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     later = Frame(MARGIN, layout.footer, layout.width, page_h - layout.footer - layout.later_band - 6 * mm,
                   id="later", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)

@@ -39,6 +39,22 @@ class Bookmark(Flowable):
         self.canv.addOutlineEntry(self.title, self.key, level=0)
 
 
+class FirstPageEnd(Flowable):
+    """An invisible mark after the safety sections: it notes the page it lands on, so a build
+    whose safety text spilled past page 1 can be refused."""
+
+    def __init__(self, layout):
+        super().__init__()
+        self.layout = layout
+        self.width = self.height = 0
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        self.layout.first_page_end = self.canv.getPageNumber()
+
+
 class SpokenParagraph(RLParagraph):
     """A paragraph that is tagged for screen readers and tells them its words in reading order.
 
@@ -233,17 +249,38 @@ class TickedParagraph(SpokenParagraph):
 
 
 class TaggedTable(RLTable):
-    """A table whose backgrounds and rules are artifacts; its cells' paragraphs carry the tags."""
+    """A table whose backgrounds and rules are artifacts; its cells' paragraphs carry the tags.
+
+    Split across pages only with at least two rows on each side (the header row repeated), so a
+    page never holds a single row carried over or left behind."""
 
     tagger: Tagger | None = None
+    MIN_ROWS = 2
 
     def split(self, available_width, available_height):
         # ReportLab builds the parts with self.__class__(...), which knows nothing of the tagger:
         # without this, a table broken across pages draws its backgrounds and rules untagged.
-        parts = super().split(available_width, available_height)
+        parts = self._split_keeping_rows(available_width, available_height)
         for part in parts:
             if isinstance(part, TaggedTable):
                 part.tagger = self.tagger
+        return parts
+
+    def _split_keeping_rows(self, available_width, available_height):
+        parts = super().split(available_width, available_height)
+        if len(parts) != 2 or not self.repeatRows:  # the rule is for data tables, with a header row
+            return parts
+        head = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+        first, second = len(parts[0]._cellvalues) - head, len(parts[1]._cellvalues) - head
+        if first < self.MIN_ROWS:
+            return []  # moved whole to the next page
+        if second < self.MIN_ROWS:  # leave the last rows of this page for the next one
+            keep = len(parts[0]._cellvalues) - (self.MIN_ROWS - second)
+            if keep - head < self.MIN_ROWS:
+                return []
+            parts = super().split(available_width, sum(self._rowHeights[:keep]) + 0.01)
+            if len(parts) != 2 or len(parts[0]._cellvalues) != keep:
+                return []
         return parts
 
     def _drawBkgrnd(self):

@@ -4,6 +4,7 @@ the structure tree), and the one way a piece of text becomes a tagged paragraph.
 from __future__ import annotations
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph as RLParagraph
 
 from ...fonts import FontSet, for_any_script
@@ -11,24 +12,36 @@ from ...leaflet import Entry, Leaflet
 from ..tagging import Element, Tagger
 from .flowables import SpokenParagraph
 from .lines import any_script_markup, has_rtl, markup, words
-from .styles import FIRST_BAND, FOOTER, LATER_BAND, MARGIN, Palette, PrintOptions, make_styles
+from .styles import (COMPACT_BAND, FIRST_BAND, FOOTER, LATER_BAND, MARGIN, Palette, PrintOptions, compact_styles,
+                     make_styles, tight_styles)
 
 
 class Layout:
     """The settings of one leaflet's build, fixed before the first page is drawn."""
 
     def __init__(self, leaflet: Leaflet, pagesize: tuple[float, float], fonts: FontSet,
-                 options: PrintOptions = PrintOptions()):
+                 options: PrintOptions = PrintOptions(), compact: int = 0):
         self.leaflet = leaflet
         self.pagesize = pagesize
         self.fonts = fonts
         self.options = options
         self.k = options.scale
         self.first_band, self.later_band, self.footer = FIRST_BAND * self.k, LATER_BAND * self.k, FOOTER * self.k
+        # Compact (1, 2): the first page makes room for the safety sections when they would not fit
+        # otherwise. 1: a narrower header band, a smaller title, the subtitle after them; 2: also
+        # tighter boxes and smaller box headings. The text itself never gets smaller.
+        self.compact = compact
+        self.first_gap = 4 * mm if compact else 8 * mm   # between the header band and the title
+        if compact:
+            self.first_band = COMPACT_BAND
+        self.first_page_end = 0   # the page the safety sections end on, once drawn
         palette = Palette(leaflet.look, options.high_contrast)
         self.primary, self.accent, self.on_primary = palette.primary, palette.accent, palette.on_primary
         self.ink, self.muted, self.tones = palette.ink, palette.muted, palette.tones
         self.styles = make_styles(fonts, self.primary, self.on_primary, self.ink, self.muted, self.k)
+        if compact:
+            self.styles = compact_styles(self.styles, compact)
+        self.tight_styles = tight_styles(self.styles)   # the safety sections' text at compact level 2
         self.width = pagesize[0] - 2 * MARGIN
         self.tagger = Tagger(leaflet.language)
         self.logo_tag: Element | None = None

@@ -7,16 +7,21 @@ the other renderers); the rest of the PDF renderer does not change.
 from __future__ import annotations
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, NextPageTemplate, Spacer, TableStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, Spacer, TableStyle
 
 from ...leaflet import BulletList, Checklist, Faq, LeafletSection, Paragraph, References, Table
 from ..tagging import Element
-from .flowables import Bookmark, TaggedTable, TickedParagraph
+from .flowables import Bookmark, FirstPageEnd, TaggedTable, TickedParagraph
 from .layout import Layout
 from .lines import plain
-from .styles import BULLET
+from .styles import BORDERS, BULLET
+
+
+TAIL = 3  # flowables kept with the last section
 
 
 class Story:
@@ -26,7 +31,13 @@ class Story:
         self.layout = layout
 
     def flowables(self) -> list[Flowable]:
-        """The flowables in reading order; the structure elements are made in the same order."""
+        """The flowables in reading order; the structure elements are made in the same order.
+
+        The sections marked first_page (what to do in an emergency) come right after the title
+        and the notices about this copy, before anything else, so that they land on page 1; a
+        compact layout also moves the subtitle and the 'written for' line after them. The patient's
+        "For you" box follows them.
+        """
         lay = self.layout
         leaflet, s = lay.leaflet, lay.styles
         root = lay.tagger.root
@@ -38,22 +49,54 @@ class Story:
                              for name in ("clinic_name", "department") if getattr(leaflet.look, name)]
         story: list[Flowable] = [NextPageTemplate("later"), Bookmark("title", leaflet.title),
                                  lay.para(leaflet.title, s.title, root.child("H1"))]
-        if leaflet.subtitle:
-            story.append(lay.para(leaflet.subtitle, s.subtitle, root.child("P")))
-        if leaflet.written_for:
-            story.append(lay.para(leaflet.written_for, s.written_for, root.child("P")))
-        # The watermark is a picture; the draft status is also said once in words.
-        for notice, tone in ((leaflet.watermark, "emergency"), *((n, "warning") for n in leaflet.notices)):
-            if notice:
-                background, border, _, weight = lay.tones[tone]
-                box = self.box([lay.para(notice, s.written_for, root.child("P"))], colors.HexColor(background),
-                               colors.HexColor(border), weight, padding=3 * mm)
-                story += [Spacer(0, 1 * mm), box, Spacer(0, 2 * mm)]
-        if leaflet.for_you:
-            story += [Spacer(0, 2 * mm), self.for_you(), Spacer(0, 2 * mm)]
+        if not lay.compact:
+            story += self.title_lines()
+        story += self.notices()
+        first = [section for section in leaflet.sections if section.first_page]
+        for section in first:
+            sect = root.child("Sect")
+            story += self.section(section, sect)
+        if first:
+            if leaflet.first_page_sources:  # one line for the whole safety block: lighter than one per box
+                story.append(lay.para(leaflet.first_page_sources, s.small, sect.child("P")))
+            story.append(FirstPageEnd(lay))
+        if lay.compact:
+            story += [Spacer(0, 2 * mm), *self.title_lines()]
+        if leaflet.for_you:  # whole on one page when it fits on one: on page 1 if there is room left
+            story += [Spacer(0, 2 * mm), KeepTogether([self.for_you()]), Spacer(0, 2 * mm)]
+        last = len(story)
         for section in leaflet.sections:
-            story += self.section(section, root.child("Sect"))
-        return story
+            if not section.first_page:
+                last = len(story)
+                story += self.section(section, root.child("Sect"))
+        # The last section, whole, with the three flowables before it (the last sources, most often): it
+        # moves to a new page as one, so that a leaflet does not end on a page of two or three lines.
+        tail = max(last - TAIL, 0)
+        return story[:tail] + [KeepTogether(story[tail:])] if tail > 0 else story
+
+    def title_lines(self) -> list[Flowable]:
+        lay = self.layout
+        leaflet, s, root = lay.leaflet, lay.styles, lay.tagger.root
+        lines = []
+        if leaflet.subtitle:
+            lines.append(lay.para(leaflet.subtitle, s.subtitle, root.child("P")))
+        if leaflet.written_for:
+            lines.append(lay.para(leaflet.written_for, s.written_for, root.child("P")))
+        return lines
+
+    def notices(self) -> list[Flowable]:
+        """The draft status and other notices about this copy, said once in words (the watermark is a
+        picture), in one box with the tone of the loudest."""
+        lay = self.layout
+        leaflet, s, root = lay.leaflet, lay.styles, lay.tagger.root
+        notices = [n for n in (leaflet.watermark, *leaflet.notices) if n]
+        if not notices:
+            return []
+        background, border, _, weight = lay.tones["emergency" if leaflet.watermark else "warning"]
+        box = self.box([lay.para(notice, s.written_for, root.child("P")) for notice in notices],
+                       colors.HexColor(background), colors.HexColor(border), weight,
+                       padding=2 * mm if lay.compact else 3 * mm)
+        return [Spacer(0, 1 * mm), box, Spacer(0, 2 * mm)]
 
     def for_you(self) -> Flowable:
         lay = self.layout
@@ -70,7 +113,8 @@ class Story:
         if lay.fonts.rtl:  # labels on the right, where reading starts (the title row spans both)
             rows = [rows[0]] + [row[::-1] for row in rows[1:]]
             widths = widths[::-1]
-        table = self._tagged(TaggedTable(rows, colWidths=widths))
+        # Long notes may run on to the next page: a row splits between its lines (splitInRow).
+        table = self._tagged(TaggedTable(rows, colWidths=widths, splitInRow=1))
         table.setStyle(self._table_style([
             ("SPAN", (0, 0), (-1, 0)),
             ("BACKGROUND", (0, 0), (-1, 0), lay.primary),
@@ -90,30 +134,85 @@ class Story:
         lay = self.layout
         s = lay.styles
         mark = Bookmark(f"s-{section.id}", section.title)
+        label_tag = tag.child("P") if section.label else None  # read before the heading: "EMERGENCY", then what to do
         heading_tag = tag.child("H2")
 
         def note() -> list[Flowable]:  # made after the blocks, so it is read after them
-            return [lay.para(section.sources_note, s.small, tag.child("P"))] if section.sources_note else []
+            if not section.sources_note or section.first_page:  # the safety block has one line for all
+                return []
+            return [lay.para(section.sources_note, s.small, tag.child("P"))]
         # Space above a heading is a Spacer outside the keep-with-next chain: ReportLab
         # leaves the first item's spaceBefore out when it measures a chain, and a
         # heading could then be stranded at the foot of a page.
-        gap = Spacer(0, 10)
-        if section.tone is None or section.tone == "info":
-            content = [lay.para(section.title, s.heading, heading_tag)]
-            for block in section.blocks:
-                content += self.block(block, lay.width, tag)
-            if section.tone == "info":
-                return [gap, mark, self.box(content, lay.accent, lay.primary, 1.0), *note()]
-            return [gap, mark, *content, *note()]
+        tight = section.first_page and lay.compact >= 2
+        gap = Spacer(0, 4 if tight else 10)
+        padding = 5 * mm if tight else 7 * mm
+        if tight:  # the safety boxes' headings: bold, a little larger than the text, set close
+            size = s.body.fontSize * 1.1
+            heading = ParagraphStyle("tight_heading", parent=s.heading, spaceBefore=0, fontSize=size,
+                                     leading=size * 1.2, spaceAfter=2)
+        else:
+            heading = s.heading
+        if section.tone is None:
+            content = [lay.para(section.title, heading, heading_tag)]
+            start: list[Flowable] = []  # what must fit under the heading for it to stay on this page
+            for block, following in zip(section.blocks, (*section.blocks[1:], None)):
+                flowables = self.block(block, lay.width, tag)
+                if isinstance(block, Paragraph) and following is not None and not isinstance(following, Paragraph):
+                    if isinstance(following, Table):
+                        start = content[1:] + flowables
+                    else:
+                        flowables[-1].keepWithNext = 1  # a lead-in ("Tick each tip ...") stays with its list
+                elif isinstance(block, Table) and len(content) == len(start) + 1:
+                    start.append(_table_start(flowables[0], lay.width))
+                content += flowables
+            sources = note()
+            if sources:
+                content[-1].keepWithNext = 1  # "Sources: 1, 4" never alone at the top of a page
+            if start:  # a heading and lead-in over a table: on this page only with the table's first rows
+                return [CondPageBreak(_height([gap, *content[:1], *start], lay.width)), gap, mark, *content, *sources]
+            return [gap, mark, *content, *sources]
         background, border, title_colour, weight = lay.tones[section.tone]
-        heading = ParagraphStyle("callout_heading", parent=s.heading, textColor=colors.HexColor(title_colour),
-                                 spaceBefore=0, fontSize=(17 if section.tone == "emergency" else 15.5) * lay.k,
-                                 leading=(22 if section.tone == "emergency" else 20) * lay.k)
-        content = [lay.para(section.title, heading, heading_tag)]
+        if section.tone != "info":
+            size = heading.fontSize if tight else (17 if section.tone == "emergency" else 15.5) * lay.k
+            heading = ParagraphStyle("callout_heading", parent=heading, textColor=colors.HexColor(title_colour),
+                                     spaceBefore=0, fontSize=size, leading=heading.leading if tight else size * 1.3)
+        inner = lay.width - 2 * padding
+        title = lay.para(section.title, heading, heading_tag)
+        content = [self.labelled(title, section.label, label_tag, colors.HexColor(border), inner)
+                   if section.label else title]
         for block in section.blocks:
-            content += self.block(block, lay.width - 14 * mm, tag)
-        box = self.box(content, colors.HexColor(background), colors.HexColor(border), weight)
+            content += self.block(block, inner, tag, lay.tight_styles if tight else None)
+        box = self.box(content, colors.HexColor(background), colors.HexColor(border), weight, padding, tight,
+                       BORDERS[section.tone])
         return [gap, mark, box, *note()]
+
+    def labelled(self, heading: Flowable, label: str, tag: Element, fill, width: float) -> Flowable:
+        """The box's heading with its tone in words on a dark tab before it ("EMERGENCY"): urgency
+        that survives a black-and-white printer and colour blindness, and costs no extra line."""
+        lay = self.layout
+        size = lay.styles.body.fontSize
+        style = ParagraphStyle("callout_label", parent=lay.styles.body, fontName=lay.fonts.bold, fontSize=size,
+                               leading=size * 1.2, textColor=colors.white, spaceAfter=0, alignment=TA_CENTER)
+        badge = lay.para(label, style, tag, bold=True)
+        badge_width = min(pdfmetrics.stringWidth(label, lay.fonts.bold, size) * 1.1 + 3 * mm, width / 3)
+        cells, widths = [badge, heading], [badge_width, width - badge_width]
+        if lay.fonts.rtl:  # the tab leads the line, on the right
+            cells, widths = cells[::-1], widths[::-1]
+        badge_column = 1 if lay.fonts.rtl else 0
+        row = self._tagged(TaggedTable([cells], colWidths=widths))
+        row.spaceAfter = heading.getSpaceAfter()
+        row.setStyle(self._table_style([
+            ("BACKGROUND", (badge_column, 0), (badge_column, 0), fill),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (badge_column, 0), (badge_column, 0), 1.5),
+            ("BOTTOMPADDING", (badge_column, 0), (badge_column, 0), 1.5),
+            ("LEFTPADDING", (1 - badge_column, 0), (1 - badge_column, 0), 0 if lay.fonts.rtl else 2.5 * mm),
+            ("RIGHTPADDING", (1 - badge_column, 0), (1 - badge_column, 0), 2.5 * mm if lay.fonts.rtl else 0),
+        ]))
+        return row
 
     def _table_style(self, commands: list) -> TableStyle:
         # Every cell holds a Paragraph, but a table still sets its own default
@@ -121,20 +220,23 @@ class Story:
         # standard font into the PDF.
         return TableStyle([("FONT", (0, 0), (-1, -1), self.layout.fonts.regular, 11), *commands])
 
-    def box(self, content: list[Flowable], background, border, weight: float, padding: float = 7 * mm) -> Flowable:
+    def box(self, content: list[Flowable], background, border, weight: float, padding: float = 7 * mm,
+            tight: bool = False, line: tuple = ()) -> Flowable:
+        """A boxed block; `line` is the border's (dash, count) when it is not a plain line."""
         box = self._tagged(TaggedTable([[content]], colWidths=[self.layout.width]))
+        dash, count = line or (None, 1)
         box.setStyle(self._table_style([
             ("BACKGROUND", (0, 0), (-1, -1), background),
-            ("BOX", (0, 0), (-1, -1), weight, border),
+            ("BOX", (0, 0), (-1, -1), weight, border, None, dash, None, count, weight * 1.2),
             ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-            ("TOPPADDING", (0, 0), (-1, -1), min(padding, 4 * mm)),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), min(padding, 3 * mm)),
+            ("TOPPADDING", (0, 0), (-1, -1), min(padding, 2.5 * mm if tight else 4 * mm)),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), min(padding, 1.5 * mm if tight else 3 * mm)),
         ]))
         return box
 
-    def block(self, block, width: float, tag: Element) -> list[Flowable]:
+    def block(self, block, width: float, tag: Element, styles=None) -> list[Flowable]:
         lay = self.layout
-        s = lay.styles
+        s = styles or lay.styles
         if isinstance(block, Paragraph):
             element = tag.child("P", lang=block.lang or None)
             if block.link:  # printed as plain text; read and followed as a link
@@ -209,3 +311,13 @@ class Story:
         style += [("BACKGROUND", (0, r), (-1, r), lay.accent) for r in range(2, len(rows), 2)]
         table.setStyle(self._table_style(style))
         return table
+
+
+def _table_start(table: TaggedTable, width: float) -> Spacer:
+    """The height of a table's header and first two rows: the least of it a page may start with."""
+    table.wrap(width, 1e6)
+    return Spacer(0, sum(table._rowHeights[:1 + TaggedTable.MIN_ROWS]))
+
+
+def _height(flowables: list[Flowable], width: float) -> float:
+    return sum(f.wrap(width, 1e6)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)

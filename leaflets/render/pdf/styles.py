@@ -21,6 +21,7 @@ from ...leaflet import Look
 PAPER_SIZES = {"a4": A4, "letter": LETTER}
 MARGIN = 18 * mm
 FIRST_BAND = 30 * mm
+COMPACT_BAND = 20 * mm   # the first page's header band when the safety sections need the room
 LATER_BAND = 12 * mm
 FOOTER = 16 * mm
 INK = colors.HexColor("#1A1A1A")
@@ -29,10 +30,16 @@ MUTED = colors.HexColor("#4D4D4D")
 DRAFT_MARK = colors.HexColor("#F1D8D7")  # the emergency red at 18% on white: visible, never in the way
 BODY, LARGE_BODY = 11.5, 16.0   # points
 
-# Callout boxes: background, border, title colour. Emergency is the loudest.
+# Callout boxes: background, border, title colour, border weight. Emergency is the loudest.
 TONES = {
     "emergency": ("#FDECEA", "#B3261E", "#8C1D18", 2.0),
     "warning": ("#FFF4E0", "#A65A00", "#6E3B00", 1.5),
+}
+# Each tone's border also differs in shape, so a grey print tells them apart: (dash, lines).
+BORDERS = {
+    "emergency": (None, 2),      # a heavy double line
+    "warning": ((6, 3), 1),      # dashed
+    "info": (None, 1),           # a plain line
 }
 
 
@@ -68,11 +75,13 @@ class Palette:
             self.tones = {tone: ("#FFFFFF", keep_if_contrast(border, WHITE, 7.0, BLACK),
                                  keep_if_contrast(title, WHITE, 7.0, BLACK), weight * 1.5)
                           for tone, (_, border, title, weight) in TONES.items()}
+            self.tones["info"] = ("#FFFFFF", primary, primary, 1.5)
         else:
             self.primary = colors.HexColor(look.primary)
             self.accent = colors.HexColor(look.accent)
             self.on_primary = colors.HexColor(look.text_on_primary)
-            self.ink, self.muted, self.tones = INK, MUTED, TONES
+            self.ink, self.muted = INK, MUTED
+            self.tones = {**TONES, "info": (look.accent, look.primary, look.primary, 1.0)}  # the clinic's colours
 
 
 @dataclass(frozen=True)
@@ -100,7 +109,8 @@ def make_styles(fonts: FontSet, primary: colors.Color, on_primary: colors.Color,
     body = ParagraphStyle("body", fontName=fonts.regular, fontSize=11.5, leading=15.2, textColor=ink,
                           spaceAfter=4, alignment=TA_RIGHT if fonts.rtl else TA_LEFT,
                           wordWrap="RTL" if fonts.rtl else ("CJK" if fonts.cjk else None),
-                          shaping=1 if fonts.shaping else 0)
+                          shaping=1 if fonts.shaping else 0,
+                          allowWidows=0, allowOrphans=0)  # never one line of a paragraph alone at a page edge
     styles = _latin_styles(body, fonts, primary, on_primary, muted)
     if fonts.leading != 1.0:
         styles = Styles(**{name: _spaced(style, fonts.leading) for name, style in vars(styles).items()})
@@ -113,6 +123,28 @@ def make_styles(fonts: FontSet, primary: colors.Color, on_primary: colors.Color,
         return replace(mirrored, reference=ParagraphStyle(styles.reference.name + "-ltr", parent=styles.reference,
                                                           alignment=TA_LEFT, wordWrap=None))
     return styles
+
+
+def compact_styles(styles: Styles, level: int) -> Styles:
+    """A smaller title and closer notices, for a first page that needs room for its safety sections;
+    the title stays larger than the body text."""
+    title = ParagraphStyle(styles.title.name + "-compact", parent=styles.title)
+    title.fontSize = (max(styles.title.fontSize * 0.8, styles.body.fontSize * 1.4) if level < 2
+                      else styles.body.fontSize * 1.25)
+    title.leading = title.fontSize * 1.2
+    written_for = ParagraphStyle(styles.written_for.name + "-compact", parent=styles.written_for)
+    written_for.spaceAfter = min(written_for.spaceAfter, 2)
+    return replace(styles, title=title, written_for=written_for)
+
+
+def tight_styles(styles: Styles) -> Styles:
+    """The safety sections' text set closer (line spacing 1.2, less space between items), same size."""
+    def tight(style: ParagraphStyle) -> ParagraphStyle:
+        closer = ParagraphStyle(style.name + "-tight", parent=style)
+        closer.leading = min(style.leading, style.fontSize * 1.2)
+        closer.spaceAfter = min(style.spaceAfter, 2)
+        return closer
+    return replace(styles, body=tight(styles.body), bullet=tight(styles.bullet))
 
 
 def _scaled(style: ParagraphStyle, scale: float) -> ParagraphStyle:
