@@ -8,6 +8,7 @@ from pathlib import Path
 from .errors import LeafletError, Where
 from .limits import check_size
 from .model import Brand
+from .phones import check_phone
 from .validation import validate, where_of
 from .yamlsource import load_yaml
 
@@ -37,8 +38,17 @@ def read_brand(path: Path) -> ClinicBrand:
     path = Path(path)
     file = path / BRAND_FILE if path.is_dir() else path
     brand: Brand = validate(Brand, load_yaml(file, what="brand file"))
+    check_phones(brand)
     logo = (file.parent / brand.logo).resolve() if brand.logo else None
     return ClinicBrand(brand, file, logo)
+
+
+def check_phones(brand: Brand) -> None:
+    """Every number must be one that can be dialled in the clinic's country."""
+    if brand.phone is not None:
+        check_phone(brand.phone, brand.country, where_of(brand, "phone"))
+    for line in brand.phones:
+        check_phone(line.number, brand.country, where_of(line, "number"))
 
 
 def check_logo(logo: Path, brand: Brand) -> None:

@@ -200,6 +200,16 @@ class Colours(Located):
 
 
 PER_LANGUAGE = "Text, or a mapping from language code to text; it falls back to the clinic's language."
+PhoneText = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=2, max_length=40)]
+PHONE = ("A phone number as the clinic writes it, e.g. '020 7946 0321', '(555) 010-4477', '+1 555 010 4477 ext. 12'; "
+         "printed exactly as typed, checked against the clinic's country.")
+
+
+class PhoneLine(Located):
+    """One of several phone numbers, each with what it is for ('Out of hours')."""
+
+    label: Text | dict[LanguageCode, Text] = Field(description="What the number is for. " + PER_LANGUAGE)
+    number: PhoneText = Field(description=PHONE)
 
 
 class Brand(Located):
@@ -219,7 +229,13 @@ class Brand(Located):
     logo_alt: Text | dict[LanguageCode, Text] | None = Field(
         None, description="What the logo shows, for screen readers. " + PER_LANGUAGE)
     colours: Colours
-    phone: Annotated[str, StringConstraints(strict=True, pattern=r"^\+?[0-9][0-9 ()\-]{4,24}$")]
+    phone: PhoneText | None = Field(None, description="The clinic's main number, {{ brand.phone }}. " + PHONE)
+    phones: list[PhoneLine] = Field(default_factory=list, description=(
+        "More numbers, each with its label, printed under 'Contact us'; the first is {{ brand.phone }} "
+        "when 'phone' is not given."))
+    other_formats: bool = Field(False, description=(
+        "true: the clinic provides its leaflets in other formats (large print...), so every leaflet says so; "
+        "without it, only a leaflet that has other languages does."))
     emergency_number: Annotated[str, StringConstraints(strict=True, pattern=r"^[0-9]{2,6}$")] = Field(
         description="The emergency number of the clinic's country, e.g. 999, 911, 112. Never guessed.")
     address: Paragraphs | dict[LanguageCode, Paragraphs] = Field(default_factory=list, description=PER_LANGUAGE)
@@ -227,17 +243,26 @@ class Brand(Located):
 
     @model_validator(mode="after")
     def _every_mapping_has_the_clinics_language(self):
-        for name in ("clinic_name", "department", "logo_alt", "address"):
-            value = getattr(self, name)
+        if self.phone is None and not self.phones:
+            raise ValueError("the brand gives no phone number: add 'phone:' (or 'phones:' with a label and a "
+                             "number each), the number patients call with questions")
+        named = [(name, getattr(self, name)) for name in ("clinic_name", "department", "logo_alt", "address")]
+        named += [(f"phones[{n}].label", line.label) for n, line in enumerate(self.phones, start=1)]
+        for name, value in named:
             if isinstance(value, dict) and self.language not in value:
                 raise ValueError(f"{name} is given per language but not in the clinic's language "
                                  f"'{self.language}', which every other language falls back to: add a "
                                  f"'{self.language}:' entry (or set 'language:' to one of {', '.join(value)})")
         return self
 
-    def text(self, name: str, language: str | None = None) -> tuple[Any, str]:
-        """A per-language field in `language` if given, else in the clinic's language; and that language."""
-        value = getattr(self, name)
+    @property
+    def main_phone(self) -> str:
+        """{{ brand.phone }}: the main number, else the first of the labelled ones."""
+        return self.phone if self.phone is not None else self.phones[0].number
+
+    def text(self, name: str, language: str | None = None, value: Any = None) -> tuple[Any, str]:
+        """A per-language field (or `value`) in `language` if given, else in the clinic's language; and that language."""
+        value = getattr(self, name) if value is None else value
         if isinstance(value, dict):
             return (value[language], language) if language in value else (value[self.language], self.language)
         return value, self.language
@@ -293,6 +318,8 @@ class UiStrings(Located):
     sources_title: Text
     contact_title: Text
     contact_phone: Text
+    contact_phone_line: Text = Field("{{ label }}: {{ number }}", description=(
+        "One of the brand's labelled numbers ('phones:'); {{ label }} and {{ number }} available."))
     contact_emergency: Text
     contact_website: Text
     about_title: Text
@@ -323,7 +350,7 @@ _FACTS = {"reference", "version", "published", "review_by"}
 UI_VARIABLES: dict[str, tuple[bool, set[str]]] = {  # field: (content variables too?, extra names)
     "written_for": (True, {"profiles"}),
     "section_sources": (False, {"numbers"}),
-    "contact_phone": (True, set()), "contact_emergency": (True, set()), "contact_website": (True, set()),
+    "contact_phone": (True, set()), "contact_phone_line": (True, {"label", "number"}), "contact_emergency": (True, set()), "contact_website": (True, set()),
     "about_lines": (True, _FACTS), "footer": (True, _FACTS), "review_overdue": (True, _FACTS),
     "page_of": (False, {"page", "pages"}),
     "pdf_link": (False, {"paper", "size"}),

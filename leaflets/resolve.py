@@ -29,6 +29,7 @@ from .errors import LeafletError
 from .leaflet import (Block, BulletList, Checklist, Entry, Faq, Leaflet, LeafletSection, Look, Paragraph,
                       PatientDetails, Question, Reference, References, Table)
 from .model import Brand, Handout, Profile, UiStrings
+from .phones import tel_link
 from .substitute import fill
 from .typography import enumeration, long_date, phone_number, typeset
 from .validation import where_of
@@ -49,7 +50,7 @@ def content_variables(handout: Handout, brand: Brand, language: str | None = Non
         "brand": {
             "clinic_name": brand.text("clinic_name", language)[0],
             "department": brand.text("department", language)[0] or "",
-            "phone": phone_number(brand.phone), "emergency_number": phone_number(brand.emergency_number),
+            "phone": phone_number(brand.main_phone), "emergency_number": phone_number(brand.emergency_number),
             "website": brand.website or "",
             "address": enumeration(brand.text("address", language)[0], language or handout.language),
         },
@@ -221,9 +222,10 @@ def _closing_sections(handout, clinic: ClinicBrand, strings: UiStrings, text, nu
                       facts: dict[str, str]) -> list[LeafletSection]:
     """Contact details, sources and 'about this leaflet': the same on every handout."""
     brand = clinic.brand
-    links = {"contact_phone": _tel(brand.phone), "contact_emergency": _tel(brand.emergency_number),
+    links = {"contact_phone": tel_link(brand.main_phone, brand.country), "contact_emergency": _tel(brand.emergency_number),
              "contact_website": _web(brand.website or "")}
-    contact_keys = ["contact_phone", "contact_emergency"] + (["contact_website"] if clinic.brand.website else [])
+    contact_keys = (["contact_phone"] if brand.phone is not None else []) + ["contact_emergency"] \
+        + (["contact_website"] if clinic.brand.website else [])
     name, name_language = brand.text("clinic_name", strings.language)
     contact = []
     for key in contact_keys:
@@ -231,6 +233,13 @@ def _closing_sections(handout, clinic: ClinicBrand, strings: UiStrings, text, nu
         # A line that is only the clinic's name and a number is in the name's language.
         only_name = name_language != strings.language and not any(c.isalpha() for c in line.replace(name, ""))
         contact.append(Paragraph(line, links[key], lang=name_language if only_name else ""))
+    for index, phone in enumerate(brand.phones):
+        label, label_language = brand.text("phones", strings.language, phone.label)
+        line = text(strings, "contact_phone_line", strings.contact_phone_line,
+                    {"label": label, "number": phone_number(phone.number)})
+        only_label = label_language != strings.language and not any(c.isalpha() for c in line.replace(label, ""))
+        contact.insert(index + (brand.phone is not None),
+                       Paragraph(line, tel_link(phone.number, brand.country), lang=label_language if only_label else ""))
     address, address_language = brand.text("address", strings.language)
     other = address_language if address_language != strings.language else ""
     contact += [Paragraph(line, lang=other) for line in address]

@@ -25,7 +25,6 @@ _PATTERN_HINTS = {
     "after": "use the id of a section or item",
     "language": "use a language code such as en, es, fr or zh-Hans",
     "country": "use a two-letter country code in capitals, e.g. GB, US, IE",
-    "phone": "write the number with digits, spaces, brackets or a leading +",
     "emergency_number": "digits only, e.g. 999, 911 or 112",
     "primary": "write a colour as #RRGGBB, e.g. #1F5C99",
     "accent": "write a colour as #RRGGBB, e.g. #E8F1FA",

@@ -1,0 +1,55 @@
+"""Phone numbers as each country writes them: checked with `phonenumbers`, printed as the clinic typed them.
+
+A clinic types "(555) 010-4477" or "01 23 45 67 89" and expects to see exactly that on the leaflet;
+a hand-written pattern cannot know every country's plan, Google's libphonenumber data does. A number
+that cannot exist in the clinic's country (too short, too long) is refused with its line; a number
+that is possible but not allocated (the 555-01xx range kept for fiction) is accepted, since example
+brands use such ranges on purpose.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+from babel import Locale
+from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
+
+from .errors import LeafletError, Where
+
+_WHY = {
+    ValidationResult.TOO_SHORT: "has too few digits",
+    ValidationResult.TOO_LONG: "has too many digits",
+    ValidationResult.INVALID_LENGTH: "has a number of digits no phone number there has",
+    ValidationResult.INVALID_COUNTRY_CODE: "starts with a country code that does not exist",
+    ValidationResult.IS_POSSIBLE_LOCAL_ONLY: "can only be dialled locally, without the area code",
+}
+
+
+def country_name(country: str) -> str:
+    return Locale("en").territories.get(country, country)
+
+
+def check_phone(number: str, country: str, where: Where) -> None:
+    """Refuse a number that cannot be dialled in `country` (or in the country its +code names)."""
+    name = f"{country_name(country)} ({country})"
+    example = phonenumbers.example_number(country)
+    shown = phonenumbers.format_number(example, PhoneNumberFormat.NATIONAL) if example else None
+    hint = (f"write the whole number as it is dialled in {name}"
+            + (f", for example {shown}" if shown else "")
+            + "; a number in another country starts with + and its country code; "
+              "if the clinic is not in this country, correct 'country:'")
+    try:
+        parsed = phonenumbers.parse(number, country)
+    except NumberParseException:
+        raise LeafletError(f"'{number}' is not a phone number that can be dialled in {name}", where, hint) from None
+    reason = phonenumbers.is_possible_number_with_reason(parsed)
+    if reason not in (ValidationResult.IS_POSSIBLE,):
+        raise LeafletError(f"the phone number '{number}' {_WHY.get(reason, 'is not possible')} for {name}",
+                           where, hint)
+
+
+def tel_link(number: str, country: str) -> str:
+    """The number as a tel: link (RFC 3966, with its extension), so a phone or screen reader can call it."""
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(number, country), PhoneNumberFormat.RFC3966)
+    except NumberParseException:
+        return "tel:" + "".join(c for c in number if c.isdigit() or c == "+")
