@@ -27,11 +27,11 @@ from reportlab.pdfbase import pdfmetrics
 
 from . import __version__
 from .brand import ClinicBrand
-from .content import Library, LoadedHandout, load_strings
+from .content import STRINGS_DIR, Library, LoadedHandout, clinic_strings
 from .budget import OverBudget, check_pages
 from .errors import LeafletError, OutputError, Where
 from .output import write_atomically
-from .paths import FONTS_DIR, PACKAGE_DIR, data_dir, strings_dir
+from .paths import FONTS_DIR, PACKAGE_DIR, data_dir
 from .pipeline import LeafletRequest, open_brand, open_library, resolve_request
 from .fonts import fonts_for, leaflet_fonts
 from .render.html import direction, site_assets, warm_templates, language_name, render_html, render_index, render_languages
@@ -137,6 +137,8 @@ def input_fingerprints(loaded: dict[str, LoadedHandout], clinic: ClinicBrand,
     shared = fingerprint_files([
         *PACKAGE_DIR.rglob("*.py"), *FONTS_DIR.glob("*.ttf"), *(data_dir("templates")).rglob("*.*"),
         clinic.file, *([clinic.logo] if clinic.logo else []),
+        *sorted((clinic.file.parent / STRINGS_DIR).glob("*.yaml")),   # the clinic's own wording
+        *sorted(p for folder in {h.folder.parent for h in loaded.values()} for p in (folder / STRINGS_DIR).glob("*.yaml")),
     ])
     return {handout_id: hashlib.sha256(
         f"{__version__}\0{shared}\0{fingerprint_files(p for p in handout.folder.rglob('*') if p.is_file())}"
@@ -181,7 +183,7 @@ def _build_unit(unit: Unit, out_dir: Path) -> list[dict[str, Any]]:
     request = LeafletRequest(unit.handout, unit.profiles, unit.language, allow_overdue=_worker["allow_overdue"],
                              fallback_english=_worker["fallback_english"])
     leaflet = resolve_request(loaded, request, clinic)
-    strings = load_strings(strings_dir(), unit.language)
+    strings = clinic_strings(unit.language, loaded.folder.parent, clinic.file)
     entries = []
     for key in unit.papers:
         paper, variant = parse_print(key)
@@ -270,7 +272,7 @@ def run_batch(out_dir: Path, *, content: Path | None = None, brand: Path | None 
             manifest.keep_only(units)
             manifest.save()
             progress.close()
-        _write_site(out_dir, manifest, clinic)
+        _write_site(out_dir, manifest, clinic, library.folder)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -363,7 +365,7 @@ class _Manifest:
         write_atomically(self.path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
-def _write_site(out_dir: Path, manifest: _Manifest, clinic: ClinicBrand) -> None:
+def _write_site(out_dir: Path, manifest: _Manifest, clinic: ClinicBrand, content_folder: Path) -> None:
     """index.html per language listing its leaflets, and a front page listing the languages."""
     by_language: dict[str, list[dict[str, Any]]] = {}
     for entry in manifest.entries.values():
@@ -375,7 +377,7 @@ def _write_site(out_dir: Path, manifest: _Manifest, clinic: ClinicBrand) -> None
     look = look_of(clinic)
     fronts = []
     for language in languages:
-        strings = load_strings(strings_dir(), language)
+        strings = clinic_strings(language, content_folder, clinic.file)
         context = {"brand": {"clinic_name": clinic.brand.text("clinic_name", language)[0]}}
         handouts: dict[str, dict[str, Any]] = {}
         for entry in sorted(by_language[language], key=lambda e: (e["handout"], e["pdf"])):

@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import ContentErrors, LeafletError, Where
 from .model import (FaqItem, Handout, ListItem, Located, Profile, ProfileSet, Replacement, Section,
-                    SectionBase, TableRow, UiStrings)
+                    SectionBase, StringOverrides, TableRow, UiStrings)
 from .translation import TRANSLATIONS_DIR, Translation, entry_where, load_translation, translate
 from .validation import validate, where_of
 from .yamlsource import load_yaml
@@ -298,18 +298,54 @@ def _unknown(obj: Located, key: str, value: str, known: dict[str, Any]) -> Leafl
                         f"known here: {', '.join(known) or '(none)'}")
 
 
-def load_strings(folder: Path, language: str) -> UiStrings:
-    """The fixed wording (labels, footer) for one language: read once, again only if the file changes."""
-    file = folder / f"{language}.yaml"
-    try:
-        changed = file.stat().st_mtime_ns
-    except FileNotFoundError:
+STRINGS_DIR = "strings"   # a clinic's own wording, next to its handouts or its brand file
+
+
+def load_strings(folder: Path, language: str, overrides: tuple[Path, ...] = ()) -> UiStrings:
+    """The fixed wording (labels, footer) for one language: read once, again only if a file changes.
+
+    `overrides` are folders of a clinic's own wording (strings/<lang>.yaml next to its handouts or its
+    brand): each may give any of the keys, and later folders win. A language with no shared wording
+    can be added by a clinic whose file gives every key.
+    """
+    files = [folder / f"{language}.yaml"] + [Path(f) / f"{language}.yaml" for f in overrides]
+    found = tuple((file, file.stat().st_mtime_ns) for file in files if file.is_file())
+    if not found:
         available = sorted(p.stem for p in folder.glob("*.yaml"))
-        raise LeafletError(f"no leaflet wording for language '{language}'", Where(file),
-                           f"languages with wording: {', '.join(available)}") from None
-    return _read_strings(file, changed)
+        raise LeafletError(f"no leaflet wording for language '{language}'", Where(files[0]),
+                           f"languages with wording: {', '.join(available)}; or give every key in "
+                           f"{STRINGS_DIR}/{language}.yaml next to your handouts") from None
+    return _read_strings(found)
 
 
 @lru_cache(maxsize=32)
-def _read_strings(file: Path, _changed: int) -> UiStrings:
-    return validate(UiStrings, load_yaml(file, what="wording file"))
+def _read_strings(files: tuple[tuple[Path, int], ...]) -> UiStrings:
+    strings = validate(UiStrings, load_yaml(files[0][0], what="wording file"))
+    for file, _changed in files[1:]:
+        strings = _override(strings, validate(StringOverrides, load_yaml(file, what="wording file")))
+    return strings
+
+
+def clinic_strings(language: str, content: Path, brand_file: Path) -> UiStrings:
+    """The wording of one language with the clinic's own: strings/ next to its handouts, then next to its brand."""
+    from .paths import strings_dir
+    return load_strings(strings_dir(), language, (Path(content) / STRINGS_DIR, Path(brand_file).parent / STRINGS_DIR))
+
+
+def _override(strings: UiStrings, own: "StringOverrides") -> UiStrings:
+    """The shared wording with the keys a clinic's own file gives; errors in them point at that file."""
+    given = {name: getattr(own, name) for name in own.model_fields_set if name not in ("desk", "language")}
+    if own.desk is not None:
+        given["desk"] = _override_desk(strings.desk, own.desk)
+    merged = strings.model_copy(update=given)
+    merged._marks = {**strings._marks, **{k: v for k, v in own._marks.items() if k in given}}
+    merged._files = {**strings._files, **{name: own._file for name in given}}
+    return merged
+
+
+def _override_desk(desk, own):
+    given = {name: getattr(own, name) for name in own.model_fields_set}
+    merged = desk.model_copy(update=given)
+    merged._marks = {**desk._marks, **{k: v for k, v in own._marks.items() if k in given}}
+    merged._files = {**desk._files, **{name: own._file for name in given}}
+    return merged

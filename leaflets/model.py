@@ -32,6 +32,7 @@ class Located(BaseModel):
     _file: Any = PrivateAttr(default=None)
     _marks: dict[str, tuple[int, int]] = PrivateAttr(default_factory=dict)
     _path: str = PrivateAttr(default="")
+    _files: dict[str, Any] = PrivateAttr(default_factory=dict)   # keys read from another file (overrides)
 
 
 # --- handout content ---------------------------------------------------------
@@ -324,6 +325,9 @@ class UiStrings(Located):
     contact_website: Text
     about_title: Text
     about_lines: Paragraphs
+    other_formats: Text = Field(description=(
+        "Printed with the 'about' lines only when it is true: the handout has other languages, or the "
+        "brand says 'other_formats: true'."))
     footer: Text = Field(description="Footer text; {{ reference }}, {{ version }}, {{ review_by }} available.")
     page_of: Text = Field(description="'Page {{ page }} of {{ pages }}'.")
     draft_mark: Text = Field(description="Printed across every page of a leaflet whose content is a draft.")
@@ -351,7 +355,7 @@ UI_VARIABLES: dict[str, tuple[bool, set[str]]] = {  # field: (content variables 
     "written_for": (True, {"profiles"}),
     "section_sources": (False, {"numbers"}),
     "contact_phone": (True, set()), "contact_phone_line": (True, {"label", "number"}), "contact_emergency": (True, set()), "contact_website": (True, set()),
-    "about_lines": (True, _FACTS), "footer": (True, _FACTS), "review_overdue": (True, _FACTS),
+    "about_lines": (True, _FACTS), "other_formats": (True, _FACTS), "footer": (True, _FACTS), "review_overdue": (True, _FACTS),
     "page_of": (False, {"page", "pages"}),
     "pdf_link": (False, {"paper", "size"}),
     "site_intro": (False, {"brand.clinic_name"}),
@@ -361,3 +365,17 @@ UI_VARIABLES: dict[str, tuple[bool, set[str]]] = {  # field: (content variables 
     "control_characters": (False, {"field"}),
     "unknown_choice": (False, {"field"}),
 }
+
+
+def _partial(model: type[BaseModel], name: str, **fields: Any) -> type[BaseModel]:
+    """The same keys, every one optional: a clinic's own wording gives only what it changes."""
+    from pydantic import create_model
+    optional = {key: (field.annotation | None, Field(None, description=field.description))
+                for key, field in model.model_fields.items()}
+    optional.update(fields)
+    return create_model(name, __base__=Located, __doc__=f"A clinic's own wording: any keys of {model.__name__}.",
+                        **optional)
+
+
+DeskOverrides = _partial(DeskStrings, "DeskOverrides")
+StringOverrides = _partial(UiStrings, "StringOverrides", desk=(DeskOverrides | None, None))

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from .brand import ClinicBrand, load_brand
 from .budget import check_pages
-from .content import Library, LoadedHandout, load_strings
+from .content import Library, LoadedHandout, clinic_strings
 from .errors import LeafletError
 from .leaflet import Leaflet, PatientDetails
-from .paths import default_brand_file, default_content_dir, strings_dir
+from .paths import default_brand_file, default_content_dir
 from .render.pdf import PAPER_SIZES, PrintOptions, RenderedPdf, render_pdf
 from .resolve import resolve
 
@@ -49,7 +49,7 @@ def resolve_request(loaded: LoadedHandout, request: LeafletRequest, clinic: Clin
     if request.paper not in PAPER_SIZES:
         raise LeafletError(f"unknown paper size '{request.paper}'", hint=f"use one of: {', '.join(PAPER_SIZES)}")
     today = None if request.allow_overdue else dt.date.today()
-    return resolve(version, request.profiles, clinic, load_strings(strings_dir(), language), request.patient, today)
+    return resolve(version, request.profiles, clinic, clinic_strings(language, loaded.folder.parent, clinic.file), request.patient, today)
 
 
 def build_pdf(loaded: LoadedHandout, request: LeafletRequest, clinic: ClinicBrand) -> RenderedPdf:

@@ -81,7 +81,7 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
     shown = [s for s in shown if s.first_page] + [s for s in shown if not s.first_page]
     sections = [_section(section, text, strings, numbers, language) for section in shown]
     first_cited = sorted({numbers[s] for section in shown if section.first_page for s in section.sources})
-    sections += _closing_sections(handout, clinic, strings, text, numbers, facts)
+    sections += _closing_sections(handout, clinic, strings, text, numbers, facts, loaded.languages)
 
     labels = [p.label for p in chosen if p.id != loaded.profiles.default]
     details = patient or PatientDetails()
@@ -219,7 +219,7 @@ def _entry(item: Any, text) -> Entry:
 
 
 def _closing_sections(handout, clinic: ClinicBrand, strings: UiStrings, text, numbers,
-                      facts: dict[str, str]) -> list[LeafletSection]:
+                      facts: dict[str, str], loaded_languages: Sequence[str]) -> list[LeafletSection]:
     """Contact details, sources and 'about this leaflet': the same on every handout."""
     brand = clinic.brand
     links = {"contact_phone": tel_link(brand.main_phone, brand.country), "contact_emergency": _tel(brand.emergency_number),
@@ -246,6 +246,8 @@ def _closing_sections(handout, clinic: ClinicBrand, strings: UiStrings, text, nu
     sources = References(tuple(Reference(numbers[s.id], text(s, "text", s.text), s.url or "")
                                for s in handout.sources))
     about = [Paragraph(text(strings, "about_lines", line, facts)) for line in strings.about_lines]
+    if brand.other_formats or len(loaded_languages) > 1:  # only when it is true for this handout
+        about.insert(1, Paragraph(text(strings, "other_formats", strings.other_formats, facts)))
     return [
         LeafletSection("contact", text(strings, "contact_title", strings.contact_title), tuple(contact)),
         LeafletSection("sources", text(strings, "sources_title", strings.sources_title), (sources,)),

@@ -65,7 +65,7 @@ def where_of(obj: Located, key: str = "", label: str | None = None) -> Where:
     """The place of a model (or one of its keys) in the file it was read from."""
     line, column = obj._marks.get(key) or obj._marks.get("", (None, None))
     label = label or ".".join(part for part in (obj._path, key) if part)
-    return Where(obj._file, line, column, label or None)
+    return Where(obj._files.get(key, obj._file), line, column, label or None)
 
 
 def _data_path(loc: tuple, data: Any) -> KeyPath:

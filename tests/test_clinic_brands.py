@@ -181,3 +181,48 @@ def test_web_page_links_every_number(tmp_path):
     page = render_html(leaflet, load_strings(strings_dir(), "en"))
     assert '<a href="tel:+1-555-010-4477;ext=12">Anticoagulation nurse: +1\u00a0555\u00a0010\u00a04477\u00a0ext.\u00a012</a>' in page
     assert '<a href="tel:+1-800-555-0199">Toll-free: 1-800-555-0199</a>' in page
+
+
+# --- the shared wording: a clinic's own, and the "other languages and formats" sentence ---------------
+
+OTHER_FORMATS = "This leaflet is available in other languages and formats"
+
+
+def test_other_formats_sentence_only_when_true(cli, tmp_path):
+    content, brand = _folder(tmp_path, ENGLISH, US_BRAND)
+    assert OTHER_FORMATS not in " ".join(_build(cli, content, brand, tmp_path / "one.pdf").split())
+    brand.write_text(US_BRAND + "other_formats: true\n", encoding="utf-8")
+    assert OTHER_FORMATS in " ".join(_build(cli, content, brand, tmp_path / "formats.pdf").split())
+
+
+def test_other_formats_sentence_when_the_handout_has_other_languages(cli):
+    from tests.conftest import BRAND, HANDOUTS
+    from leaflets.pipeline import LeafletRequest, open_brand, open_library, resolve_request
+    leaflet = resolve_request(open_library(HANDOUTS).load("dvt-walking"), LeafletRequest(), open_brand(BRAND))
+    about = next(s for s in leaflet.sections if s.id == "about")
+    assert any(OTHER_FORMATS in block.text for block in about.blocks)
+
+
+def test_a_clinic_overrides_shared_wording_next_to_its_handouts_and_its_brand(cli, tmp_path):
+    content, brand = _folder(tmp_path, ENGLISH, US_BRAND + "other_formats: true\n")
+    (content / "strings").mkdir()
+    (content / "strings" / "en.yaml").write_text(textwrap.dedent("""\
+        contact_title: How to reach us
+        other_formats: "Ask us for large print or Braille on {{ brand.phone }}."
+        """), encoding="utf-8")
+    (tmp_path / "strings").mkdir()
+    (tmp_path / "strings" / "en.yaml").write_text("contact_title: Call us\n", encoding="utf-8")
+    text = " ".join(_build(cli, content, brand, tmp_path / "own.pdf").split())
+    assert "Ask us for large print or Braille on (555) 010-4477." in text and OTHER_FORMATS not in text
+    assert "Call us" in text and "How to reach us" not in text and "Contact us" not in text  # the brand's wins
+
+
+def test_a_misspelt_key_in_a_clinics_wording_names_its_file_and_line(cli, tmp_path):
+    content, brand = _folder(tmp_path, ENGLISH, US_BRAND)
+    (content / "strings").mkdir()
+    (content / "strings" / "en.yaml").write_text("contact_title: Reach us\ncontact_titel: Reach us\n", encoding="utf-8")
+    result = cli("build", "--content", str(content), "--handout", "clinic-visit", "--brand", str(brand),
+                 "-o", str(tmp_path / "x.pdf"))
+    assert result.code == 2
+    assert f"{content / 'strings' / 'en.yaml'}, line 2, column 16: contact_titel: unknown key 'contact_titel'" in result.err
+    assert "did you mean 'contact_title'?" in result.err

@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .. import patient
 from ..brand import ClinicBrand
-from ..content import LoadedHandout, load_strings
+from ..content import LoadedHandout, clinic_strings
 from ..errors import LeafletError
 from ..model import UiStrings
 from ..paths import data_dir, strings_dir
@@ -62,7 +62,8 @@ def create_app(content: Path | None = None, brand: Path | None = None, site: Pat
     if not handouts:
         raise LeafletError(f"no handouts in {library.folder}", hint="--content takes a folder of handouts")
     clinic = open_brand(brand)
-    wording = {file.stem: load_strings(strings_dir(), file.stem) for file in sorted(strings_dir().glob("*.yaml"))}
+    wording = {file.stem: clinic_strings(file.stem, library.folder, clinic.file)
+               for file in sorted(strings_dir().glob("*.yaml"))}
     if site is not None and not (Path(site) / "index.html").is_file():
         raise LeafletError(f"no download site in {site}", hint="build one first: python generate.py batch -o DIR")
     secret = secret or os.environ.get("LEAFLETS_DESK_SECRET", "").encode() or os.urandom(32)
