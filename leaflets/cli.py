@@ -20,7 +20,7 @@ from .output import STDOUT, write_atomically
 from .pipeline import DEFAULT_HANDOUT, LeafletRequest, build_pdf, open_brand, open_library
 from .render.pdf import PAPER_SIZES, PrintOptions
 
-COMMANDS = ("build", "batch", "list", "check", "schemas", "serve", "translations")
+COMMANDS = ("build", "batch", "list", "check", "new", "schemas", "serve", "translations")
 
 PATIENT_FLAGS = {"name": "--patient-name", "date": "--date", "clinician": "--clinician",
                  "follow_up": "--follow-up", "notes": "--notes"}
@@ -117,6 +117,17 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--lang", action="append", default=[], metavar="CODE",
                        help="check translations and page budgets of these languages only (repeat; default: all)")
     check.set_defaults(run=_check)
+
+    new = commands.add_parser(
+        "new", help="write a starter handout to fill in: every section kind, one profile, placeholder text",
+        description="Write a starter handout (handout.yaml and profiles.yaml) into the content folder: one "
+                    "section of every kind, one profile, comments, and placeholder text marked draft. "
+                    "It passes `check` and builds as it is.",
+        epilog="example: python generate.py new compression-stockings --content my-handouts")
+    new.add_argument("handout_id", metavar="HANDOUT-ID", help="the new handout's id, e.g. compression-stockings")
+    new.add_argument("--content", type=Path, required=True, metavar="DIR",
+                     help="the clinic's folder of handouts (made if it does not exist)")
+    new.set_defaults(run=_new)
 
     schemas = commands.add_parser(
         "schemas", help="write the JSON Schema of each file format (for editors that validate YAML)",
@@ -242,6 +253,15 @@ def _check(args: argparse.Namespace) -> int:
     report = run_checks(args.content, args.brand, only_languages=args.lang or None)
     print(report.as_json() if args.format == "json" else report.as_text())
     return report.exit_code(args.strict)
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .starter import write_starter
+    folder = write_starter(args.handout_id, args.content)
+    print(f"{folder}: a starter handout; replace every placeholder, then:")
+    print(f"  python generate.py check --content {args.content}")
+    print(f"  python generate.py --content {args.content} --handout {args.handout_id}")
+    return 0
 
 
 def _schemas(args: argparse.Namespace) -> int:

@@ -1,0 +1,44 @@
+"""Writing a clinic's own handout: the starter from `new`, the build options, and errors that point at the fix."""
+
+from __future__ import annotations
+
+import subprocess
+
+import yaml
+
+from tests.conftest import BRAND, run_generate
+
+
+def test_new_writes_a_starter_that_passes_check_and_builds(tmp_path):
+    content = tmp_path / "my-handouts"
+    made = run_generate("new", "hand-hygiene", "--content", str(content))
+    assert made.returncode == 0, made.stderr
+    folder = content / "hand-hygiene"
+    handout = yaml.safe_load((folder / "handout.yaml").read_text(encoding="utf-8"))
+    assert handout["status"] == "draft"
+    assert {s["kind"] for s in handout["sections"]} == {"paragraphs", "bullets", "checklist", "table", "faq", "callout"}
+    assert len(yaml.safe_load((folder / "profiles.yaml").read_text(encoding="utf-8"))["profiles"]) == 2
+    assert "# " in (folder / "handout.yaml").read_text(encoding="utf-8")   # it explains itself
+
+    checked = run_generate("check", "--content", str(content))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "0 error(s)" in checked.stdout
+
+    pdf = tmp_path / "starter.pdf"
+    built = run_generate("build", "--content", str(content), "--handout", "hand-hygiene", "--profile", "example",
+                         "-o", str(pdf))
+    assert built.returncode == 0, built.stderr
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Placeholder" in text and "DRAFT" in text
+    assert "Write this profile's own first step here." in " ".join(text.split())
+
+
+def test_new_never_overwrites_and_refuses_a_bad_id(cli, tmp_path):
+    assert cli("new", "hand-hygiene", "--content", str(tmp_path)).code == 0
+    before = (tmp_path / "hand-hygiene" / "handout.yaml").read_bytes()
+    again = cli("new", "hand-hygiene", "--content", str(tmp_path))
+    assert again.code == 2 and "already exists" in again.err
+    assert (tmp_path / "hand-hygiene" / "handout.yaml").read_bytes() == before
+    bad = cli("new", "Hand Hygiene", "--content", str(tmp_path))
+    assert bad.code == 2 and "cannot be a handout id" in bad.err and "lowercase letters" in bad.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hand-hygiene"]
