@@ -110,7 +110,7 @@ def plan(library: Library, handouts: list[str], profiles: list[str], languages: 
         for combination in chosen:
             for profile_id in combination:
                 handout.profile(profile_id)
-        for language in languages or handout.languages:
+        for language in [handout.language_code(code) for code in languages] or handout.languages:
             if language not in handout.languages:
                 raise LeafletError(f"handout '{handout_id}' has no '{language}' version",
                                    hint=f"languages of this handout: {', '.join(handout.languages)}")

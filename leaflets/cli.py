@@ -58,11 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build one leaflet as a PDF (the default command)",
                                 description="Build one leaflet as a PDF.")
     _content_options(build)
-    build.add_argument("--handout", default=DEFAULT_HANDOUT, help=f"which handout (default: {DEFAULT_HANDOUT})")
+    build.add_argument("--handout", help=f"which handout (default: the only one in --content, else {DEFAULT_HANDOUT})")
     build.add_argument("--profile", action="append", default=[], metavar="ID",
-                       help="adapt the leaflet; repeat to combine, e.g. --profile femoral --profile flyer "
-                            "(default: the handout's default profile)")
-    build.add_argument("--lang", help="language code (default: the handout's own language)")
+                       help="adapt the leaflet; repeat to combine, e.g. --profile femoral --profile flyer, "
+                            "or join with +: --profile femoral+flyer (default: the handout's default profile)")
+    build.add_argument("--lang", help="language code, in any case: en, EN, zh-Hans, zh-hans "
+                                      "(default: the handout's own language)")
     build.add_argument("--paper", default="a4", type=str.lower, choices=sorted(PAPER_SIZES),
                        help="paper size (default: a4)")
     build.add_argument("--large-print", action="store_true",
@@ -163,7 +164,7 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("po", type=Path, metavar="FILE.po")
     for action in (export, importing):
         action.add_argument("--content", type=Path, metavar="DIR", help="folder of handouts (default: built-in)")
-        action.add_argument("--handout", default=DEFAULT_HANDOUT, help=f"which handout (default: {DEFAULT_HANDOUT})")
+        action.add_argument("--handout", help=f"which handout (default: the only one in --content, else {DEFAULT_HANDOUT})")
     translations.set_defaults(run=_translations)
     return parser
 
@@ -200,12 +201,16 @@ def _patient(args: argparse.Namespace) -> PatientDetails:
 
 
 def _build(args: argparse.Namespace) -> int:
-    request = LeafletRequest(args.handout, tuple(args.profile), args.lang, args.paper, _patient(args),
+    library = open_library(args.content)
+    handout = args.handout or library.only_handout(DEFAULT_HANDOUT)
+    profiles = tuple(part for spec in args.profile for part in spec.split("+") if part)   # 'femoral+flyer'
+    patient_details = _patient(args)
+    loaded = library.load(handout)
+    language = loaded.language_code(args.lang) if args.lang else None
+    request = LeafletRequest(handout, profiles, language, args.paper, patient_details,
                              allow_overdue=args.allow_overdue, fallback_english=args.fallback_english,
                              print_options=PrintOptions(args.large_print, args.high_contrast),
                              allow_over_budget=args.allow_over_budget)
-    library = open_library(args.content)
-    loaded = library.load(request.handout)
     clinic = open_brand(args.brand)
     pdf = build_pdf(loaded, request, clinic)
     try:
@@ -279,10 +284,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _translations(args: argparse.Namespace) -> int:
     from .exchange import export_po, import_po
-    loaded = open_library(args.content).load(args.handout)
+    library = open_library(args.content)
+    loaded = library.load(args.handout or library.only_handout(DEFAULT_HANDOUT))
     if args.action == "export":
-        po = export_po(loaded, args.lang)
-        output = args.output or Path(f"{loaded.id}-{args.lang}.po")
+        language = loaded.language_code(args.lang)
+        po = export_po(loaded, language)
+        output = args.output or Path(f"{loaded.id}-{language}.po")
         write_atomically(output, str(po).encode("utf-8"))
         todo = sum(1 for e in po if not e.msgstr or "fuzzy" in e.flags)
         print(f"{output}: {len(po)} texts, {todo} to translate or check")

@@ -53,8 +53,14 @@ class LoadedHandout:
         found = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
         return [self.handout.language] + [code for code in found if code != self.handout.language]
 
+    def language_code(self, requested: str) -> str:
+        """The handout's own spelling of a language code asked for in any case: EN, zh-hans (BCP 47 is
+        case-insensitive); a code it does not have is returned as asked."""
+        return next((code for code in self.languages if code.lower() == requested.lower()), requested)
+
     def in_language(self, language: str, fallback: bool = False) -> "LoadedHandout":
         """This handout in another language (loaded and checked once, then kept)."""
+        language = self.language_code(language)
         if language == self.handout.language:
             return self
         if language not in self.languages:
@@ -107,6 +113,16 @@ class Library:
 
     def handout_ids(self) -> list[str]:
         return sorted(p.name for p in self.folder.iterdir() if (p / HANDOUT_FILE).is_file())
+
+    def only_handout(self, default: str) -> str:
+        """The handout a command means when none is named: the folder's only one, else `default`."""
+        ids = self.handout_ids()
+        if len(ids) == 1:
+            return ids[0]
+        if default in ids:
+            return default
+        raise LeafletError(f"{self.folder} holds {len(ids)} handouts: say which one with --handout ID",
+                           hint=f"handouts here: {', '.join(ids) or '(none)'}")
 
     def load(self, handout_id: str) -> LoadedHandout:
         ids = self.handout_ids()

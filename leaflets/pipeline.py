@@ -44,7 +44,7 @@ def open_brand(brand: Path | None = None) -> ClinicBrand:
 
 
 def resolve_request(loaded: LoadedHandout, request: LeafletRequest, clinic: ClinicBrand) -> Leaflet:
-    language = request.language or loaded.handout.language
+    language = loaded.language_code(request.language or loaded.handout.language)
     version = loaded.in_language(language, request.fallback_english)
     if request.paper not in PAPER_SIZES:
         raise LeafletError(f"unknown paper size '{request.paper}'", hint=f"use one of: {', '.join(PAPER_SIZES)}")

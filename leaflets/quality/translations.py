@@ -16,7 +16,8 @@ KEEP_HINT = "a translation rewords, but keeps every number, {{ variable }} and w
 
 
 def check_translations(loaded: LoadedHandout, only: list[str] | None = None) -> tuple[list[Finding], list[str]]:
-    """Findings for every translation file (or those of `only`), and the languages that can be built."""
+    """Findings for every translation file (or those of `only`, in any case), and the languages that can be built."""
+    only = [loaded.language_code(code) for code in only] if only else only
     findings: list[Finding] = []
     usable = [loaded.handout.language] if not only or loaded.handout.language in only else []
     source_units = list(units(loaded.handout, loaded.profiles))
