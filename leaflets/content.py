@@ -62,6 +62,11 @@ class LoadedHandout:
         """This handout in another language (loaded and checked once, then kept)."""
         language = self.language_code(language)
         if language == self.handout.language:
+            if "printable" not in self._versions:   # checked once, when first built
+                errors = unprintable_source(self.handout, self.profiles)
+                if errors:
+                    raise ContentErrors(errors)
+                self._versions["printable"] = True
             return self
         if language not in self.languages:
             raise LeafletError(f"handout '{self.id}' has no '{language}' version",
@@ -85,15 +90,36 @@ class LoadedHandout:
 
 def unprintable(translation: Translation) -> list[LeafletError]:
     """One error for each text with a character its language's fonts cannot draw: never a blank box."""
-    from .fonts import fonts_for, missing_characters  # ReportLab is loaded only when a translation is
+    from .fonts import describe_character, fonts_for, missing_characters, position  # ReportLab only when needed
     fonts = fonts_for(translation.language)
     errors = []
     for key, entry in translation.texts.items():
         for char in missing_characters(entry.text, fonts)[:1]:
             errors.append(LeafletError(
-                f"the character '{char}' (U+{ord(char):04X}) in '{key}' cannot be printed with the "
-                f"{translation.language} fonts", entry_where(translation, key),
+                f"{describe_character(char)} in '{key}' cannot be printed with the "
+                f"{translation.language} fonts: it is {position(char, entry.text)}", entry_where(translation, key),
                 "replace it with a character of the language's script, or remove it"))
+    return errors
+
+
+def unprintable_source(handout: Handout, profiles: ProfileSet) -> list[LeafletError]:
+    """The same for the handout's own texts, each with its file and line (an emoji typed into content)."""
+    from .fonts import describe_character, fonts_for, missing_characters, position
+    from .translation import units
+    fonts = fonts_for(handout.language)
+    places = [(unit.owner, unit.field, unit.key, unit.text) for unit in units(handout, profiles)]
+    places += [(source, "text", f"sources.{source.id}", source.text) for source in handout.sources]
+    errors = []
+    for owner, field, key, text in places:
+        for char in missing_characters(text, fonts)[:1]:
+            number = key.rsplit(".", 1)[-1]
+            where = where_of(owner, f"{field}.{number}" if number.isdigit() and f"{field}.{number}" in owner._marks
+                             else field)
+            errors.append(LeafletError(
+                f"{describe_character(char)} cannot be printed with the leaflet's fonts: it is {position(char, text)}",
+                where,
+                "remove it or write it in words: no font shipped with the leaflets has it "
+                "(emoji and pictographs cannot be printed)"))
     return errors
 
 
@@ -342,10 +368,11 @@ def _read_strings(files: tuple[tuple[Path, int], ...]) -> UiStrings:
     return strings
 
 
-def clinic_strings(language: str, content: Path, brand_file: Path) -> UiStrings:
+def clinic_strings(language: str, content: Path, brand_file: Path, shared: Path | None = None) -> UiStrings:
     """The wording of one language with the clinic's own: strings/ next to its handouts, then next to its brand."""
     from .paths import strings_dir
-    return load_strings(strings_dir(), language, (Path(content) / STRINGS_DIR, Path(brand_file).parent / STRINGS_DIR))
+    return load_strings(shared or strings_dir(), language,
+                        (Path(content) / STRINGS_DIR, Path(brand_file).parent / STRINGS_DIR))
 
 
 def _override(strings: UiStrings, own: "StringOverrides") -> UiStrings:

@@ -11,6 +11,7 @@ set's fallback faces. Fonts are embedded as subsets; see fonts/README.md.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -211,16 +212,32 @@ def check_coverage(strings, fonts: FontSet) -> None:
         missing = missing_characters(text, for_any_script(fonts, text) if private else fonts)
         if not missing:
             continue
-        if private:  # never echo what was typed about a patient
+        if private:  # never echo what was typed about a patient: the character's code and name only
             raise LeafletError(
-                f"{where.removeprefix(PRIVATE)} contains a character the leaflet's font cannot print",
+                f"{where.removeprefix(PRIVATE)} contains a character the leaflet's font cannot print: "
+                f"{describe_character(missing[0], show=False)}, {position(missing[0], text, 'what was typed')}",
                 hint="no font shipped with the leaflets has that character (an emoji or a rare script?); "
                      "leave it out or spell it in letters")
-        char = missing[0]
         raise LeafletError(
-            f"the character '{char}' (U+{ord(char):04X}) in {where} cannot be printed "
-            f"with the leaflet's fonts ({', '.join((fonts.regular, *fonts.fallback))})",
+            f"{describe_character(missing[0])} in {where} cannot be printed "
+            f"with the leaflet's fonts ({', '.join((fonts.regular, *fonts.fallback))}): "
+            f"it is {position(missing[0], text)}",
             hint="remove or replace the character; other scripts need a leaflet in that language")
+
+
+def describe_character(char: str, show: bool = True) -> str:
+    """"the character '☺' (U+263A WHITE SMILING FACE)": what to look for, by its code and name too, since
+    an editor may show an emoji as a blank. With show=False the character itself is left out (patient
+    details are never repeated)."""
+    name = unicodedata.name(char, "")
+    code = f"U+{ord(char):04X}" + (f" {name}" if name else "")
+    glyph = f"'{char}' " if show and char.isprintable() else ""
+    return f"the character {glyph}({code})"
+
+
+def position(char: str, text: str, what: str = "the text") -> str:
+    """Where the character first is: 'character 12 of the text'."""
+    return f"character {text.index(char) + 1} of {what}"
 
 
 def missing_characters(text: str, fonts: FontSet) -> list[str]:

@@ -30,21 +30,23 @@ def country_name(country: str) -> str:
 
 def check_phone(number: str, country: str, where: Where) -> None:
     """Refuse a number that cannot be dialled in `country` (or in the country its +code names)."""
+    try:
+        reason = phonenumbers.is_possible_number_with_reason(phonenumbers.parse(number, country))
+    except NumberParseException:
+        reason = None
+    if reason == ValidationResult.IS_POSSIBLE:
+        return
     name = f"{country_name(country)} ({country})"
+    problem = _WHY[reason] if reason in _WHY else "is not a phone number that can be dialled"
+    raise LeafletError(f"the phone number '{number}' {problem} in {name}", where, _hint(country, name))
+
+
+def _hint(country: str, name: str) -> str:
     example = phonenumbers.example_number(country)
     shown = phonenumbers.format_number(example, PhoneNumberFormat.NATIONAL) if example else None
-    hint = (f"write the whole number as it is dialled in {name}"
-            + (f", for example {shown}" if shown else "")
+    return (f"write the whole number as it is dialled in {name}" + (f", for example {shown}" if shown else "")
             + "; a number in another country starts with + and its country code; "
               "if the clinic is not in this country, correct 'country:'")
-    try:
-        parsed = phonenumbers.parse(number, country)
-    except NumberParseException:
-        raise LeafletError(f"'{number}' is not a phone number that can be dialled in {name}", where, hint) from None
-    reason = phonenumbers.is_possible_number_with_reason(parsed)
-    if reason not in (ValidationResult.IS_POSSIBLE,):
-        raise LeafletError(f"the phone number '{number}' {_WHY.get(reason, 'is not possible')} for {name}",
-                           where, hint)
 
 
 def tel_link(number: str, country: str) -> str:

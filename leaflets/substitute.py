@@ -7,6 +7,7 @@ dangerous: an unknown variable is an error, never an empty string.
 
 from __future__ import annotations
 
+import difflib
 from functools import lru_cache
 from typing import Any
 
@@ -29,12 +30,34 @@ def fill(text: str, context: dict[str, Any], where: Where | None = None) -> str:
         return text
     try:
         return _compile(text).render(context)
-    except UndefinedError as exc:
-        raise LeafletError(f"the text uses a variable that does not exist ({exc.message})", where,
-                           f"variables you can use: {', '.join(_describe(context))}") from None
+    except UndefinedError:
+        known = [name.strip("{} ") for name in _describe(context)]
+        unknown = next((name for name in _used(text) if name not in known), None)
+        if unknown is None:
+            raise LeafletError("the text uses a variable that does not exist", where,
+                               f"variables you can use: {', '.join(_describe(context))}") from None
+        raise LeafletError(f"the text uses {{{{ {unknown} }}}}, a variable that does not exist", where,
+                           suggest(unknown, known)) from None
     except TemplateError as exc:
         raise LeafletError(f"the text has a broken {{{{ }}}} or {{% %}} ({exc.message})", where,
                            "write variables as {{ brand.phone }}; to print a brace, avoid '{{' in text") from None
+
+
+def suggest(unknown: str, known: list[str]) -> str:
+    """'did you mean `brand.phone`?' for a misspelt variable, and the list of the others."""
+    close = difflib.get_close_matches(unknown, known, n=1, cutoff=0.6)
+    if not close:  # 'phone' or 'brand.telephone': compare the last part alone
+        last = {name.rsplit(".", 1)[-1]: name for name in known}
+        close = [last[m] for m in difflib.get_close_matches(unknown.rsplit(".", 1)[-1], list(last), n=1, cutoff=0.6)]
+    listed = f"variables you can use: {', '.join('{{ ' + name + ' }}' for name in known)}"
+    return f"did you mean `{close[0]}`? {listed}" if close else listed
+
+
+def _used(text: str) -> list[str]:
+    try:
+        return variables_in(text)
+    except (NotPlainVariable, TemplateError):
+        return []
 
 
 def _describe(context: dict[str, Any], prefix: str = "") -> list[str]:

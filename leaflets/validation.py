@@ -53,6 +53,11 @@ def attach_locations(value: Any, source: YamlSource, path: KeyPath) -> None:
             if path + (name,) in source.marks:
                 value._marks[name] = source.marks[path + (name,)]
             attach_locations(getattr(value, name), source, path + (name,))
+            items = getattr(value, name)
+            if isinstance(items, list):   # each paragraph of a list its own line, for messages about one
+                for index, item in enumerate(items):
+                    if isinstance(item, str) and path + (name, index) in source.marks:
+                        value._marks[f"{name}.{index + 1}"] = source.marks[path + (name, index)]
     elif isinstance(value, list):
         for index, item in enumerate(value):
             attach_locations(item, source, path + (index,))

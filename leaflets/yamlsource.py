@@ -83,6 +83,11 @@ def load_yaml(file: Path, *, what: str = "file") -> YamlSource:
         return source
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        tab = _tab_near(text, mark, exc.problem or "")
+        if tab:
+            raise LeafletError(
+                "a tab character: YAML lines are indented with spaces, never tabs", Where(file, *tab),
+                "replace the tab with spaces (most editors have a setting to insert spaces for the Tab key)") from None
         where = Where(file, mark.line + 1, mark.column + 1) if mark else Where(file)
         problem = " ".join(filter(None, [exc.context, exc.problem]))
         raise LeafletError(
@@ -93,6 +98,20 @@ def load_yaml(file: Path, *, what: str = "file") -> YamlSource:
         raise LeafletError(f"this is not valid YAML ({exc})", Where(file)) from None
     finally:
         loader.dispose()
+
+
+def _tab_near(text: str, mark, problem: str) -> tuple[int, int] | None:
+    """(line, column) of the tab that most likely broke the file: on the error's line, or the line above."""
+    if mark is None:
+        return None
+    lines = text.split("\n")
+    for number in (mark.line, mark.line - 1):
+        if 0 <= number < len(lines):
+            line = lines[number]
+            indent = line[:len(line) - len(line.lstrip(" \t"))]
+            if "\t" in indent or ("\t" in problem and "\t" in line):
+                return number + 1, line.index("\t") + 1
+    return None
 
 
 def _refuse_aliases_and_deep_nesting(scanner, file: Path) -> None:

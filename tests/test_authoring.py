@@ -76,3 +76,68 @@ def test_language_codes_match_in_any_case(cli, tmp_path):
         assert expected in _pdf_text(out)
     default_name = run_generate("build", "--lang", "zh-hans", cwd=tmp_path)
     assert default_name.returncode == 0 and default_name.stdout.strip().endswith("dvt-walking-default-zh-Hans-a4.pdf")
+
+
+# --- errors that name the thing to fix ---------------------------------------------------------------
+
+def _starter(cli, tmp_path):
+    content = tmp_path / "c"
+    assert cli("new", "hand-hygiene", "--content", str(content)).code == 0
+    return content, content / "hand-hygiene" / "handout.yaml"
+
+
+def _line_of(file, needle: str) -> int:
+    return next(n for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1) if needle in line)
+
+
+def test_a_tab_in_yaml_says_tab_with_its_line_and_column(cli, tmp_path):
+    content, handout = _starter(cli, tmp_path)
+    text = handout.read_text(encoding="utf-8").replace("      - id: second-point\n", "      - id: second-point\n\t")
+    handout.write_text(text.replace("\n\t        text: Placeholder. Write the second point", "\n\t  text: Placeholder. Write the second point"),
+                       encoding="utf-8")
+    line = _line_of(handout, "\t")
+    result = cli("--content", str(content), "-o", str(tmp_path / "x.pdf"))
+    assert result.code == 2
+    assert f"handout.yaml, line {line}, column 1: a tab character" in result.err
+    assert "never tabs" in result.err and "replace the tab with spaces" in result.err
+
+
+def test_a_misspelt_variable_suggests_the_right_one(cli, tmp_path):
+    content, handout = _starter(cli, tmp_path)
+    handout.write_text(handout.read_text(encoding="utf-8").replace("{{ brand.phone }}", "{{ brand.phnoe }}"), encoding="utf-8")
+    line = _line_of(handout, "brand.phnoe")
+    built = cli("--content", str(content), "-o", str(tmp_path / "x.pdf"))
+    assert built.code == 2
+    assert f"handout.yaml, line {line}" in built.err and "{{ brand.phnoe }}" in built.err
+    assert "did you mean `brand.phone`?" in built.err and "has no attribute" not in built.err
+    checked = cli("check", "--content", str(content))
+    assert checked.code == 1 and "did you mean `brand.phone`?" in checked.out
+
+
+def test_an_emoji_in_content_names_the_file_line_and_character(cli, tmp_path):
+    content, handout = _starter(cli, tmp_path)
+    handout.write_text(handout.read_text(encoding="utf-8").replace(
+        "Write the second step here.", "Write the second \U0001F600 step here."), encoding="utf-8")
+    line = _line_of(handout, "\U0001F600")
+    built = cli("--content", str(content), "-o", str(tmp_path / "x.pdf"))
+    assert built.code == 2 and not (tmp_path / "x.pdf").exists()
+    assert f"handout.yaml, line {line}, column 15: sections[what-to-do].items[second-step].text" in built.err
+    assert "(U+1F600 GRINNING FACE)" in built.err and "character 31 of the text" in built.err
+    checked = cli("check", "--content", str(content))
+    assert checked.code == 1 and f"line {line}" in checked.out and "U+1F600 GRINNING FACE" in checked.out
+
+
+def test_an_emoji_in_a_paragraph_list_names_that_paragraphs_line(cli, tmp_path):
+    content, handout = _starter(cli, tmp_path)
+    handout.write_text(handout.read_text(encoding="utf-8").replace(
+        "Say what the reader will find in it.", "Say what the reader will find in it \u2615."), encoding="utf-8")
+    line = _line_of(handout, "\u2615")
+    built = cli("--content", str(content), "-o", str(tmp_path / "x.pdf"))
+    assert built.code == 2 and f"handout.yaml, line {line}," in built.err and "(U+2615 HOT BEVERAGE)" in built.err
+
+
+def test_a_character_no_font_has_in_patient_details_is_named_not_repeated(cli, tmp_path):
+    result = cli("build", "--patient-name", "Sam \U0001F642 Secret", "-o", str(tmp_path / "x.pdf"))
+    assert result.code == 2
+    assert "(U+1F642 SLIGHTLY SMILING FACE), character 5 of what was typed" in result.err
+    assert "Secret" not in result.err and "Sam" not in result.err and "\U0001F642" not in result.err

@@ -62,7 +62,7 @@ def create_app(content: Path | None = None, brand: Path | None = None, site: Pat
     if not handouts:
         raise LeafletError(f"no handouts in {library.folder}", hint="--content takes a folder of handouts")
     clinic = open_brand(brand)
-    wording = {file.stem: clinic_strings(file.stem, library.folder, clinic.file)
+    wording = {file.stem: clinic_strings(file.stem, library.folder, clinic.file, strings_dir())
                for file in sorted(strings_dir().glob("*.yaml"))}
     if site is not None and not (Path(site) / "index.html").is_file():
         raise LeafletError(f"no download site in {site}", hint="build one first: python generate.py batch -o DIR")

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 from jinja2 import TemplateSyntaxError
 
 from ..model import UI_VARIABLES, Located, UiStrings
-from ..substitute import NotPlainVariable, variables_in
+from ..substitute import NotPlainVariable, suggest, variables_in
 from ..translation import TEXT_FIELDS
 from ..validation import where_of
 from .findings import Finding
@@ -67,7 +67,7 @@ def check_text(obj: Located, key: str, text: str, known: dict[str, str], require
         if name not in known:
             findings.append(Finding.of(
                 "template", "error", f"'{{{{ {name} }}}}' is not a variable this text can use", where,
-                f"variables here: {', '.join('{{ ' + k + ' }}' for k in sorted(known)) or '(none)'}"))
+                suggest(name, sorted(known)) if known else "variables here: (none)"))
         elif require_filled and known[name] == "":
             findings.append(Finding.of(
                 "template", "error", f"'{{{{ {name} }}}}' is empty for this brand, so the text would print nothing there",

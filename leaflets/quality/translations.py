@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..content import LoadedHandout, unprintable
+from ..content import LoadedHandout, unprintable, unprintable_source
 from ..errors import LeafletError
 from ..fonts import fonts_for, missing_characters
 from ..model import UiStrings
@@ -20,6 +20,10 @@ def check_translations(loaded: LoadedHandout, only: list[str] | None = None) -> 
     only = [loaded.language_code(code) for code in only] if only else only
     findings: list[Finding] = []
     usable = [loaded.handout.language] if not only or loaded.handout.language in only else []
+    unprintable_here = unprintable_source(loaded.handout, loaded.profiles)   # an emoji typed into the content
+    findings += [f for error in unprintable_here for f in Finding.from_error("schema", error)]
+    if unprintable_here:
+        usable = []
     source_units = list(units(loaded.handout, loaded.profiles))
     for language in loaded.languages[1:]:
         if only and language not in only:
