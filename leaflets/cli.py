@@ -75,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
                             "(default: out/<handout>-<profiles>-<lang>-<paper>.pdf)")
     _overdue_option(build)
     _budget_option(build)
+    build.add_argument("--watch", action="store_true",
+                       help="keep running: build again whenever a YAML file of the handout, the brand or the "
+                            "wording is saved, and print any error in place of the result (Ctrl-C stops)")
     details = build.add_argument_group(
         "discharge details", "Printed in a 'For you' box. Never logged or stored by this program.")
     for field, flag in PATIENT_FLAGS.items():
@@ -201,6 +204,39 @@ def _patient(args: argparse.Namespace) -> PatientDetails:
 
 
 def _build(args: argparse.Namespace) -> int:
+    if not args.watch:
+        output = _build_once(args)
+        if output != STDOUT:
+            print(output)
+        return 0
+    if args.output == STDOUT:
+        raise LeafletError("--watch writes a file each time: it cannot write to standard output",
+                           hint="give a file name with -o, e.g. -o preview.pdf")
+    from .watch import watch
+    from .content import STRINGS_DIR
+    from .paths import default_brand_file, default_content_dir, strings_dir
+
+    def roots() -> list[Path]:
+        content = Path(args.content or default_content_dir())
+        brand = Path(args.brand or default_brand_file())
+        brand_folder = brand if brand.is_dir() else brand.parent
+        handout = args.handout or (_only(content) or DEFAULT_HANDOUT)
+        return [content / handout, content / STRINGS_DIR, brand_folder, strings_dir()]
+
+    _patient(args)  # bad details are an error now, not on every change
+    watch(lambda: _build_once(args), roots)
+    return 0
+
+
+def _only(content: Path) -> str | None:
+    try:
+        return open_library(content).only_handout(DEFAULT_HANDOUT)
+    except LeafletError:
+        return None
+
+
+def _build_once(args: argparse.Namespace) -> str:
+    """Build the leaflet the options ask for; return where it was written."""
     library = open_library(args.content)
     handout = args.handout or library.only_handout(DEFAULT_HANDOUT)
     profiles = tuple(part for spec in args.profile for part in spec.split("+") if part)   # 'femoral+flyer'
@@ -219,9 +255,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"warning: {exc}", file=sys.stderr)
     output = args.output or _default_output(request, loaded.handout.language)
     write_atomically(output, pdf.data)
-    if output != STDOUT:
-        print(output)
-    return 0
+    return output
 
 
 def _default_output(request: LeafletRequest, source_language: str) -> str:

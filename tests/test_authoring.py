@@ -141,3 +141,50 @@ def test_a_character_no_font_has_in_patient_details_is_named_not_repeated(cli, t
     assert result.code == 2
     assert "(U+1F642 SLIGHTLY SMILING FACE), character 5 of what was typed" in result.err
     assert "Secret" not in result.err and "Sam" not in result.err and "\U0001F642" not in result.err
+
+
+def test_build_watch_rebuilds_on_save_and_shows_errors_without_stopping(tmp_path):
+    import queue
+    import sys
+    import threading
+    import time
+
+    from tests.conftest import ROOT
+
+    content = tmp_path / "c"
+    assert run_generate("new", "hand-hygiene", "--content", str(content)).returncode == 0
+    handout = content / "hand-hygiene" / "handout.yaml"
+    pdf = tmp_path / "preview.pdf"
+    process = subprocess.Popen([sys.executable, str(ROOT / "generate.py"), "build", "--watch", "--content", str(content),
+                                "-o", str(pdf)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+
+    def next_result() -> str:
+        """The output up to the next 'built' or 'not built' line."""
+        seen, deadline = [], time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                seen.append(lines.get(timeout=1))
+            except queue.Empty:
+                continue
+            if " built " in seen[-1] or "not built" in seen[-1]:
+                return "".join(seen)
+        raise AssertionError("no build result within 60 s:\n" + "".join(seen))
+
+    try:
+        assert "] built " in next_result() and pdf.is_file()
+        time.sleep(0.05)
+        good = handout.read_text(encoding="utf-8")
+        handout.write_text(good.replace("Placeholder question?", "Placeholder {{ brand.phnoe }}?"), encoding="utf-8")
+        broken = next_result()
+        assert "not built" in broken and "did you mean `brand.phone`?" in broken and "handout.yaml, line" in broken
+        assert process.poll() is None            # still watching
+        time.sleep(0.05)
+        handout.write_text(good.replace("Placeholder question?", "Placeholder question, saved again?"), encoding="utf-8")
+        assert "] built " in next_result()
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "saved again" in text
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
