@@ -226,3 +226,17 @@ def test_a_misspelt_key_in_a_clinics_wording_names_its_file_and_line(cli, tmp_pa
     assert result.code == 2
     assert f"{content / 'strings' / 'en.yaml'}, line 2, column 16: contact_titel: unknown key 'contact_titel'" in result.err
     assert "did you mean 'contact_title'?" in result.err
+
+
+def test_check_reports_mistakes_in_a_clinics_own_wording_with_its_file(cli, tmp_path):
+    content, brand = _folder(tmp_path, ENGLISH, US_BRAND)
+    (content / "strings").mkdir()
+    own = content / "strings" / "en.yaml"
+    own.write_text('contact_title: Reach us\nother_formats: "Ask us on {{ brand.phnoe }}."\n', encoding="utf-8")
+    result = cli("check", "--content", str(content), "--brand", str(brand), "--lang", "en")
+    assert result.code == 1
+    assert f"{own}, line 2, column 16: other_formats: error [template] '{{{{ brand.phnoe }}}}'" in result.out
+    assert "did you mean `brand.phone`?" in result.out
+    own.write_text('contact_title: Reach us\nother_formats: "Ask us on {{ brand.phone }}."\n', encoding="utf-8")
+    fixed = cli("check", "--content", str(content), "--brand", str(brand), "--lang", "en")
+    assert str(own) not in fixed.out and "phnoe" not in fixed.out

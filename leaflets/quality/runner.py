@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..brand import ClinicBrand, check_logo, read_brand
-from ..content import LoadedHandout, load_handout
+from ..content import STRINGS_DIR, LoadedHandout, clinic_strings, load_handout
 from ..errors import LeafletError
 from ..model import UiStrings
 from ..paths import default_brand_file, strings_dir
@@ -26,6 +26,7 @@ def run_checks(content: Path | None = None, brand: Path | None = None, today: dt
     library = open_library(content)  # a missing folder is a usage error, raised
     clinic = _brand(Path(brand) if brand else default_brand_file(), report)
     wording = _wording(report)
+    own_wording = _clinic_wording(report, library.folder, clinic)
     grades, budgets = [], []
     for handout_id in library.handout_ids():
         try:
@@ -54,6 +55,11 @@ def run_checks(content: Path | None = None, brand: Path | None = None, today: dt
                 report.add(templates.check_content([version.handout, version.profiles], variables))
         for strings in wording:
             report.add(templates.check_wording(strings, variables))
+        for strings in own_wording:   # only what the clinic's own files say: the rest is checked above
+            own = {str(file) for file in strings._files.values()}
+            report.add([f for f in templates.check_wording(strings, variables) + translations.check_wording_glyphs(strings)
+                        if f.file in own])
+        own_wording = []
         wording = []  # the wording is the same for every handout: check it once
         if any(f.severity == "error" and f.rule == "template" for f in report.findings):
             continue  # building would only repeat these
@@ -103,6 +109,20 @@ def _wording(report: Report) -> list[UiStrings]:
     for strings in valid if english else []:
         report.add(translations.check_wording_facts(strings, english))
     return valid
+
+
+def _clinic_wording(report: Report, content: Path, clinic: ClinicBrand | None) -> list[UiStrings]:
+    """The wording with the clinic's own strings/<lang>.yaml (next to its handouts or brand), where it has any."""
+    if clinic is None:
+        return []
+    folders = (content / STRINGS_DIR, clinic.file.parent / STRINGS_DIR)
+    merged = []
+    for language in sorted({file.stem for folder in folders for file in folder.glob("*.yaml")}):
+        try:
+            merged.append(clinic_strings(language, content, clinic.file))
+        except LeafletError as exc:
+            report.add(Finding.from_error("schema", exc))
+    return merged
 
 
 def _passages(loaded: LoadedHandout) -> list[readability.Passage]:
