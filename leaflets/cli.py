@@ -51,11 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="generate.py",
         description="Build printable patient leaflets from YAML content, profiles and a clinic brand.",
-        epilog="With no command, `build` runs: `python generate.py` builds the default leaflet into out/.")
+        epilog="With no command, `build` runs: `python generate.py` builds the default leaflet into out/. "
+               "Each command has its own --help.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"leaflets {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = commands.add_parser("build", help="build one leaflet as a PDF (the default command)",
+    build = commands.add_parser("build", epilog="example: python generate.py build --content my-handouts --profile femoral+flyer --lang es --paper letter -o leaflet.pdf", help="build one leaflet as a PDF (the default command)",
                                 description="Build one leaflet as a PDF.")
     _content_options(build)
     build.add_argument("--handout", help=f"which handout (default: the only one in --content, else {DEFAULT_HANDOUT})")
@@ -86,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(run=_build)
 
     batch = commands.add_parser(
-        "batch", help="build every leaflet (handout x profile x language x paper) and a download site",
+        "batch", epilog="example: python generate.py batch -o site --profile femoral+flyer --paper a4 --jobs 2", help="build every leaflet (handout x profile x language x paper) and a download site",
         description="Build every leaflet, in parallel, with a download site and manifest.json. "
                     "Unchanged leaflets are skipped; an interrupted batch finishes on the next run.")
     _content_options(batch)
@@ -105,13 +107,13 @@ def _parser() -> argparse.ArgumentParser:
     _budget_option(batch)
     batch.set_defaults(run=_batch)
 
-    listing = commands.add_parser("list", help="show handouts with their profiles and languages",
+    listing = commands.add_parser("list", epilog="example: python generate.py list --content my-handouts", help="show handouts with their profiles and languages",
                                   description="Show handouts with their profiles and languages.")
     _content_options(listing)
     listing.set_defaults(run=_list)
 
     check = commands.add_parser(
-        "check", help="check content, profiles, wording and brand against the quality rules",
+        "check", epilog="example: python generate.py check --content my-handouts --brand my-clinic --strict", help="check content, profiles, wording and brand against the quality rules",
         description="Check every handout, profile, wording file and the brand: format, variables, reading "
                     "level, review dates, sources, brand contrast, page budget and actionability. "
                     "Exit status: 0 no errors, 1 errors (or warnings with --strict). Rules: docs/checks.md.")
@@ -134,14 +136,14 @@ def _parser() -> argparse.ArgumentParser:
     new.set_defaults(run=_new)
 
     schemas = commands.add_parser(
-        "schemas", help="write the JSON Schema of each file format (for editors that validate YAML)",
+        "schemas", epilog="example: python generate.py schemas -o schemas", help="write the JSON Schema of each file format (for editors that validate YAML)",
         description="Write the JSON Schema of each file format, generated from the loader's own models.")
     schemas.add_argument("-o", "--output", type=Path, default=Path("schemas"), metavar="DIR",
                          help="folder to write into (default: schemas/)")
     schemas.set_defaults(run=_schemas)
 
     serve = commands.add_parser(
-        "serve", help="run the discharge desk: a web form nurses use to print a personalised leaflet",
+        "serve", epilog="example: python generate.py serve --brand my-clinic --content my-handouts --site site", help="run the discharge desk: a web form nurses use to print a personalised leaflet",
         description="Run the discharge desk, a web form for printing personalised leaflets, with waitress. "
                     "Patient details are printed into the PDF and never logged or stored.")
     serve.add_argument("--host", default="127.0.0.1",
@@ -156,7 +158,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     translations = commands.add_parser(
-        "translations", help="export texts for translators as gettext PO, and import their work",
+        "translations", epilog="example: python generate.py translations export --lang es -o dvt-walking-es.po", help="export texts for translators as gettext PO, and import their work",
         description="Export a handout's texts as a gettext PO file for a translation agency, "
                     "and import the translated PO file back into translations/<lang>.yaml.")
     actions = translations.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -169,6 +171,8 @@ def _parser() -> argparse.ArgumentParser:
         action.add_argument("--content", type=Path, metavar="DIR", help="folder of handouts (default: built-in)")
         action.add_argument("--handout", help=f"which handout (default: the only one in --content, else {DEFAULT_HANDOUT})")
     translations.set_defaults(run=_translations)
+    # `generate.py --help` shows what `generate.py` alone does: build, with its options.
+    parser.epilog = (f"{parser.epilog}\n\n{build.format_help()}")
     return parser
 
 

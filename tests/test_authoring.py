@@ -188,3 +188,13 @@ def test_build_watch_rebuilds_on_save_and_shows_errors_without_stopping(tmp_path
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_help_shows_the_build_options_and_every_command_has_an_example():
+    top = run_generate("--help")
+    assert top.returncode == 0
+    for option in ("--profile", "--lang", "--paper", "--brand", "--content", "--watch", "--patient-name"):
+        assert option in top.stdout, option
+    for command in ("build", "batch", "list", "check", "new", "schemas", "serve", "translations"):
+        shown = run_generate(command, "--help")
+        assert shown.returncode == 0 and "example: python generate.py" in shown.stdout, command
