@@ -172,7 +172,8 @@ def test_contact_numbers_and_web_address_are_tagged_links_that_print_as_plain_te
                            and k.Obj.objgen == annotation.objgen for k in element.K)
                 assert list(annotation.Border) == [0, 0, 0]
                 links[str(annotation.A.URI)] = str(annotation.Contents)
-    phone = "tel:" + brand.phone.replace(" ", "")
+    phone = "tel:+44-20-7946-0321"   # RFC 3966, dialable from abroad: 020 7946 0321 in the UK
+    assert brand.phone == "020 7946 0321" and brand.country == "GB"
     assert set(links) == {phone, f"tel:{brand.emergency_number}", f"https://{brand.website}"}
     assert brand.phone.replace(" ", "") in "".join(c for c in links[phone] if c.isdigit())
     text = pdftotext(pdf)
