@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import ContentErrors, LeafletError, Where
 from .model import (FaqItem, Handout, ListItem, Located, Profile, ProfileSet, Replacement, Section,
-                    SectionBase, StringOverrides, TableRow, UiStrings)
+                    SectionBase, TableRow, UiStrings, string_overrides)
 from .translation import TRANSLATIONS_DIR, Translation, entry_where, load_translation, translate
 from .validation import validate, where_of
 from .yamlsource import load_yaml
@@ -364,7 +364,7 @@ def load_strings(folder: Path, language: str, overrides: tuple[Path, ...] = ()) 
 def _read_strings(files: tuple[tuple[Path, int], ...]) -> UiStrings:
     strings = validate(UiStrings, load_yaml(files[0][0], what="wording file"))
     for file, _changed in files[1:]:
-        strings = _override(strings, validate(StringOverrides, load_yaml(file, what="wording file")))
+        strings = _override(strings, validate(string_overrides(), load_yaml(file, what="wording file")))
     return strings
 
 
@@ -375,7 +375,7 @@ def clinic_strings(language: str, content: Path, brand_file: Path, shared: Path 
                         (Path(content) / STRINGS_DIR, Path(brand_file).parent / STRINGS_DIR))
 
 
-def _override(strings: UiStrings, own: "StringOverrides") -> UiStrings:
+def _override(strings: UiStrings, own) -> UiStrings:
     """The shared wording with the keys a clinic's own file gives; errors in them point at that file."""
     given = {name: getattr(own, name) for name in own.model_fields_set if name not in ("desk", "language")}
     if own.desk is not None:

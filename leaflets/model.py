@@ -8,6 +8,7 @@ generated from them, so the two cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
@@ -377,5 +378,8 @@ def _partial(model: type[BaseModel], name: str, **fields: Any) -> type[BaseModel
                         **optional)
 
 
-DeskOverrides = _partial(DeskStrings, "DeskOverrides")
-StringOverrides = _partial(UiStrings, "StringOverrides", desk=(DeskOverrides | None, None))
+@lru_cache(maxsize=1)
+def string_overrides() -> type[BaseModel]:
+    """The model of a clinic's own strings/<lang>.yaml, made when a clinic has one."""
+    desk = _partial(DeskStrings, "DeskOverrides")
+    return _partial(UiStrings, "StringOverrides", desk=(desk | None, None))
