@@ -240,3 +240,10 @@ def test_check_reports_mistakes_in_a_clinics_own_wording_with_its_file(cli, tmp_
     own.write_text('contact_title: Reach us\nother_formats: "Ask us on {{ brand.phone }}."\n', encoding="utf-8")
     fixed = cli("check", "--content", str(content), "--brand", str(brand), "--lang", "en")
     assert str(own) not in fixed.out and "phnoe" not in fixed.out
+
+
+def test_a_brand_without_any_phone_number_is_refused(cli, tmp_path):
+    content, brand = _folder(tmp_path, ENGLISH, DE_BRAND.split("phones:")[0] + 'emergency_number: "112"\n')
+    result = cli("build", "--content", str(content), "--brand", str(brand), "-o", str(tmp_path / "x.pdf"))
+    assert result.code == 2 and "brand.yaml, line 1" in result.err
+    assert "the brand gives no phone number: add 'phone:'" in result.err and not (tmp_path / "x.pdf").exists()
