@@ -292,10 +292,20 @@ def _list(args: argparse.Namespace) -> int:
         loaded = library.load(handout_id)
         print(f"{handout_id}: {loaded.handout.title}")
         print(f"  languages: {', '.join(_language_states(loaded))}")
+        for line in _code_lines(loaded.handout.codes):
+            print(f"  codes: {line}")
         print("  profiles:")
         width = max(len(p.id) for p in loaded.profiles.profiles)
         for profile in loaded.profiles.profiles:
             default = " (default)" if profile.id == loaded.profiles.default else ""
             summary = f" - {profile.summary}" if profile.summary else ""
             print(f"    {profile.id:<{width}}  {profile.label}{default}{summary}")
+            for line in _code_lines(profile.codes):
+                print(f"    {'':<{width}}  codes: {line}")
     return 0
+
+
+def _code_lines(codes: dict[str, list[str]]) -> list[str]:
+    """'ICD-10-CM I82.411, I82.412', one line per code system, as a terminologist reviews them."""
+    from .codes import SYSTEMS
+    return [f"{SYSTEMS[system].name} {', '.join(values)}" for system, values in codes.items() if values]
