@@ -257,6 +257,11 @@ class Brand(Located):
         description="The emergency number of the clinic's country, e.g. 999, 911, 112. Never guessed.")
     address: Paragraphs | dict[LanguageCode, Paragraphs] = Field(default_factory=list, description=PER_LANGUAGE)
     website: Text | None = None
+    site_url: Annotated[str, StringConstraints(strict=True, pattern=r"^https?://[^\s/?#]+[^\s?#]*$")] | None = Field(
+        None, description=(
+            "The public address of the download site built by `generate.py batch`, e.g. "
+            "https://leaflets.clinic.example/. Printed leaflets then carry a QR code to their online version, "
+            "and the infobutton links there."))
 
     @model_validator(mode="after")
     def _every_mapping_has_the_clinics_language(self):
@@ -306,6 +311,10 @@ class DeskStrings(Located):
     not_allowed: Text
     server_error: Text
     back: Text
+    infobutton_no_match: Text = Field(description="When a request from the patient's record matches no leaflet.")
+    infobutton_language: Text = Field(description=(
+        "When the leaflet is not in the patient's language; {{ language }} asked for, {{ shown }} shown instead."))
+    record: Text = Field(description="Button: a FHIR record of the leaflet given, for the patient's notes.")
 
 
 class UiStrings(Located):
@@ -347,6 +356,8 @@ class UiStrings(Located):
     other_languages: Text
     large_print: Text = Field(description="A leaflet printed large (16 pt body text).")
     high_contrast: Text = Field(description="A leaflet printed black on white.")
+    online_copy: Text = Field(description="Beside the QR code on a printed leaflet, before its web address.")
+    qr_alt: Text = Field(description="What the QR code is, for screen readers.")
     desk: DeskStrings
 
 
@@ -366,4 +377,5 @@ UI_VARIABLES: dict[str, tuple[bool, set[str]]] = {  # field: (content variables 
     "too_long": (False, {"field", "limit"}),
     "control_characters": (False, {"field"}),
     "unknown_choice": (False, {"field"}),
+    "infobutton_language": (False, {"language", "shown"}),
 }

@@ -31,6 +31,7 @@ _PATTERN_HINTS = {
     "primary": "write a colour as #RRGGBB, e.g. #1F5C99",
     "accent": "write a colour as #RRGGBB, e.g. #E8F1FA",
     "text_on_primary": "write a colour as #RRGGBB, e.g. #FFFFFF",
+    "site_url": "write the full address, starting with https://, e.g. https://leaflets.clinic.example/",
 }
 
 
