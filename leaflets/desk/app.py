@@ -33,6 +33,7 @@ from ..resolve import date_locale, look_of
 from ..substitute import fill
 from ..typography import long_date
 from .infobutton import register as register_infobutton
+from .record import register as register_record
 from .security import COOKIE, FORM_LIFETIME, FORM_POLICY, HEADERS, SITE_POLICY, Csrf
 from .workers import RenderPool
 
@@ -146,6 +147,7 @@ def _routes(app: Flask, desk: Desk) -> None:
         return Response(fonts, mimetype="text/css")
 
     register_infobutton(app, desk, _form_page, _wording)
+    register_record(app, desk, _read_form, _form_page, _message, _wording)
 
     if desk.site is not None:
         @app.get("/site/")
