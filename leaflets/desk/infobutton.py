@@ -184,7 +184,7 @@ def feed_json(title: str, subtitle: str, language: str, found: list[dict[str, An
     """The Atom feed written as JSON, the way Infobutton JSON responses write it (values under '_value')."""
     updated = max((e["updated"] for e in found), default=dt.date.today().isoformat())
     return {"feed": {
-        "xml:lang": language, "base": "", "title": {"_value": title, "type": "text"},
+        "xml:lang": language, "title": {"_value": title, "type": "text"},
         "subtitle": {"_value": subtitle, "type": "text"}, "updated": {"_value": updated},
         "id": {"_value": _feed_id(wanted)}, "author": {"name": {"_value": title}},
         "category": [{"scheme": f"urn:oid:{c.system_oid.removeprefix('urn:oid:')}", "term": c.code} for c in wanted],
