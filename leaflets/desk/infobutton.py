@@ -297,7 +297,7 @@ def _feed(desk: Any, matches: list[Match], asked: str, wanted: list[Criterion], 
         subtitle = f"No leaflet matches the codes sent. Code systems understood: {known}."
     else:
         subtitle = " ".join(notes) or f"{len(found)} leaflet(s) for the codes sent."
-    title = f"{brand.clinic_name}: patient leaflets"
+    title = f"{brand.text('clinic_name', 'en')[0]}: patient leaflets"
     if kind == "json":
         body = json.dumps(feed_json(title, subtitle, language, found, wanted), ensure_ascii=False, indent=1)
         return Response(body, mimetype="application/json")
