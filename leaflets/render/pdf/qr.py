@@ -32,7 +32,6 @@ class OnlineCopy(Flowable):
         style = ParagraphStyle("online", parent=layout.styles.small, textColor=layout.ink)
         body = f"{layout.markup(leaflet.online_copy)}<br/>{layout.markup(leaflet.online_url)}"
         self.text = layout.para(f"{leaflet.online_copy} {leaflet.online_url}", style, parent.child("P"), markup=body)
-        self.text.spoken = self.text.spoken or ""
         self.drawing = _qr_drawing(leaflet.online_url, self.size)
 
     def wrap(self, available_width, available_height):
@@ -51,8 +50,7 @@ class OnlineCopy(Flowable):
         text_x = 0 if rtl else self.size + GAP
         with self.layout.tagger.mark(canv, self.figure):
             renderPDF.draw(self.drawing, canv, qr_x, self.height - self.size)
-        self.text.drawOn(canv, text_x, self.height - self.text_height - (self.size - self.text_height) / 2
-                         if self.text_height < self.size else 0)
+        self.text.drawOn(canv, text_x, (self.height - self.text_height) / 2)  # centred beside the code
 
 
 def _qr_drawing(url: str, size: float) -> Drawing:
