@@ -7,9 +7,6 @@ and address beside it are a paragraph. Only when the brand names its site.
 
 from __future__ import annotations
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
@@ -48,12 +45,16 @@ class OnlineCopy(Flowable):
         canv, rtl = self.canv, self.layout.fonts.rtl
         qr_x = self.width - self.size if rtl else 0
         text_x = 0 if rtl else self.size + GAP
+        from reportlab.graphics import renderPDF
         with self.layout.tagger.mark(canv, self.figure):
             renderPDF.draw(self.drawing, canv, qr_x, self.height - self.size)
         self.text.drawOn(canv, text_x, (self.height - self.text_height) / 2)  # centred beside the code
 
 
-def _qr_drawing(url: str, size: float) -> Drawing:
+def _qr_drawing(url: str, size: float):
+    # Imported here: most leaflets have no QR code, and every command's start-up time counts.
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
     widget = QrCodeWidget(url, barLevel="M")  # medium error correction: survives a crease or a smudge
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
