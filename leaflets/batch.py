@@ -25,7 +25,7 @@ from typing import Any, Iterable
 
 from reportlab.pdfbase import pdfmetrics
 
-from . import __version__
+from . import __version__, online
 from .brand import ClinicBrand
 from .content import STRINGS_DIR, Library, LoadedHandout, clinic_strings
 from .budget import OverBudget, check_pages
@@ -71,14 +71,14 @@ class Unit:
 
     @property
     def stem(self) -> str:
-        return f"{self.language}/{self.handout}-{'+'.join(self.profiles)}"
+        return online.stem(self.handout, self.profiles, self.language)
 
     def pdf_path(self, paper: str) -> str:
-        return f"{self.stem}-{paper}.pdf"
+        return online.pdf_path(self.handout, self.profiles, self.language, paper)
 
     @property
     def html_path(self) -> str:
-        return f"{self.stem}.html"
+        return online.html_path(self.handout, self.profiles, self.language)
 
 
 @dataclass

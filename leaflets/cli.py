@@ -75,6 +75,10 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", metavar="FILE.pdf",
                        help="where to write the PDF, or - for standard output "
                             "(default: out/<handout>-<profiles>-<lang>-<paper>.pdf)")
+    build.add_argument("--fhir", metavar="FILE.json",
+                       help="also write a FHIR R4 record of the leaflet given, for the patient's notes: a transaction "
+                            "Bundle with a DocumentReference (the PDF inline) and, with discharge details, a "
+                            "Communication; - writes it to standard output (docs/ehr-integration.md)")
     _overdue_option(build)
     _budget_option(build)
     build.add_argument("--watch", action="store_true",
@@ -252,14 +256,33 @@ def _build_once(args: argparse.Namespace) -> str:
                              print_options=PrintOptions(args.large_print, args.high_contrast),
                              allow_over_budget=args.allow_over_budget)
     clinic = open_brand(args.brand)
+    output = args.output or _default_output(request, loaded.handout.language)
+    if args.fhir and args.fhir == STDOUT == output:
+        raise LeafletError("the PDF and the FHIR record cannot both go to standard output",
+                           hint="give -o FILE.pdf or --fhir FILE.json")
     pdf = build_pdf(loaded, request, clinic)
     try:
         check_pages(loaded, pdf.pages, request.print_options.large_print, not request.patient.is_empty())
     except OverBudget as exc:  # only reached with --allow-over-budget
         print(f"warning: {exc}", file=sys.stderr)
-    output = args.output or _default_output(request, loaded.handout.language)
+    record = _fhir_record(args, request, loaded, clinic, pdf.data) if args.fhir else None
     write_atomically(output, pdf.data)
+    if record is not None:
+        write_atomically(args.fhir, record)
+        if args.fhir != STDOUT:
+            print(args.fhir)
     return output
+
+
+def _fhir_record(args: argparse.Namespace, request: LeafletRequest, loaded, clinic, pdf: bytes) -> bytes:
+    import json
+    from .fhir import GivenLeaflet, record
+    language = request.language or loaded.handout.language
+    given = GivenLeaflet(loaded.in_language(language, request.fallback_english), request.profiles, language,
+                         request.paper + request.print_options.suffix, pdf,
+                         # the site's copy is the same leaflet only when no details were printed into this one
+                         clinic.brand.site_url if request.patient.is_empty() else None)
+    return (json.dumps(record(given, request.patient), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def _default_output(request: LeafletRequest, source_language: str) -> str:
@@ -357,10 +380,20 @@ def _list(args: argparse.Namespace) -> int:
         loaded = library.load(handout_id)
         print(f"{handout_id}: {loaded.handout.title}")
         print(f"  languages: {', '.join(_language_states(loaded))}")
+        for line in _code_lines(loaded.handout.codes):
+            print(f"  codes: {line}")
         print("  profiles:")
         width = max(len(p.id) for p in loaded.profiles.profiles)
         for profile in loaded.profiles.profiles:
             default = " (default)" if profile.id == loaded.profiles.default else ""
             summary = f" - {profile.summary}" if profile.summary else ""
             print(f"    {profile.id:<{width}}  {profile.label}{default}{summary}")
+            for line in _code_lines(profile.codes):
+                print(f"    {'':<{width}}  codes: {line}")
     return 0
+
+
+def _code_lines(codes: dict[str, list[str]]) -> list[str]:
+    """'ICD-10-CM I82.411, I82.412', one line per code system, as a terminologist reviews them."""
+    from .codes import SYSTEMS
+    return [f"{SYSTEMS[system].name} {', '.join(values)}" for system, values in codes.items() if values]

@@ -12,6 +12,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from .codes import normal as normal_code
 from .errors import ContentErrors, LeafletError, Where
 from .model import (FaqItem, Handout, ListItem, Located, Profile, ProfileSet, Replacement, Section,
                     SectionBase, TableRow, UiStrings, string_overrides)
@@ -167,6 +168,7 @@ def load_handout(folder: Path) -> LoadedHandout:
         profiles = load_profiles(profiles_file, handout, errors)
     else:
         profiles = ProfileSet(profiles=[Profile(id="general", label="General")])
+    errors += _check_codes(handout, profiles.profiles)
     if errors:
         raise ContentErrors(errors)
     return LoadedHandout(folder.name, folder, handout, profiles)
@@ -292,6 +294,24 @@ def load_profiles(file: Path, handout: Handout, errors: list[LeafletError]) -> P
 
         validated.append(profile.model_copy(update={"add_sections": added_sections, "add_items": added_items}))
     return profile_set.model_copy(update={"profiles": validated})
+
+
+def _check_codes(handout: Handout, profiles: list[Profile]) -> list[LeafletError]:
+    """A code names one place in a handout: the handout itself or a single profile, once."""
+    errors: list[LeafletError] = []
+    owners: dict[tuple[str, str], str] = {}
+    for owner, name in [(handout, "the handout"), *((p, f"profile '{p.id}'") for p in profiles)]:
+        for system, values in owner.codes.items():
+            for code in values:
+                key = (system, normal_code(system, code))
+                if key in owners:
+                    places = f"in {name}" if owners[key] == name else f"by {owners[key]} and by {name}"
+                    errors.append(LeafletError(
+                        f"the {system} code {code} is declared twice: {places}",
+                        where_of(owner, "codes"),
+                        "keep it in one place: the handout for any clot, a profile for one site"))
+                owners.setdefault(key, name)
+    return errors
 
 
 _TARGET_HINT = "write 'section-id' or 'section-id.item-id' (see `generate.py list` and handout.yaml)"

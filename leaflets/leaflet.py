@@ -142,6 +142,9 @@ class Leaflet:
     watermark: str = ""                     # across every page, e.g. for draft content
     notices: tuple[str, ...] = ()           # above the content: review overdue, unreviewed translation
     first_page_sources: str = ""            # one sources line for all the first-page (safety) sections
+    online_url: str = ""                    # the leaflet's web version, printed as a QR code; "" when no site
+    online_copy: str = ""                   # the words beside the QR code
+    online_alt: str = ""                    # what the QR code is, for screen readers
 
 
 PRIVATE = "patient detail: "
@@ -161,6 +164,8 @@ def texts(leaflet: Leaflet):
     for notice in leaflet.notices:
         yield "a notice under the title", notice
     yield "the sources line of the first-page sections", leaflet.first_page_sources
+    yield "the words beside the QR code", leaflet.online_copy
+    yield "the address beside the QR code", leaflet.online_url
     yield "the clinic name", leaflet.look.clinic_name
     yield "the department", leaflet.look.department
     for label, value in leaflet.for_you:

@@ -11,7 +11,11 @@ import datetime as dt
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints,
+                      model_validator)
+from typing_extensions import TypedDict
+
+from . import codes as code_systems
 
 
 def _one_or_many(value: Any) -> Any:
@@ -24,6 +28,33 @@ Paragraphs = Annotated[list[Text], BeforeValidator(_one_or_many, json_schema_inp
 Id = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 LanguageCode = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 HexColour = Annotated[str, StringConstraints(strict=True, pattern=r"^#[0-9A-Fa-f]{6}$")]
+
+
+def _code_of(system: str):
+    """A check that a code is well formed in its code system (leaflets/codes.py)."""
+    def check(code: str) -> str:
+        problem = code_systems.problem(system, code)
+        if problem:
+            raise ValueError(problem)
+        return code
+    return AfterValidator(check)
+
+
+# The loader checks each code (with a plain message, and SNOMED CT's check digit); the pattern is for editors.
+IcdCode = Annotated[str, StringConstraints(strict=True, strip_whitespace=True), _code_of("icd-10-cm"),
+                    Field(json_schema_extra={"pattern": code_systems.ICD_10_CM_PATTERN})]
+SnomedCode = Annotated[str, StringConstraints(strict=True, strip_whitespace=True),
+                       _code_of("snomed-ct"), Field(json_schema_extra={"pattern": code_systems.SCTID_PATTERN})]
+
+
+# The clinical codes a handout or profile serves, by code system (keys as in leaflets/codes.py).
+Codes = TypedDict("Codes", {
+    "icd-10-cm": Annotated[list[IcdCode], Field(description="ICD-10-CM codes, e.g. I82.411.")],
+    "snomed-ct": Annotated[list[SnomedCode], Field(description="SNOMED CT concept ids, e.g. 128053003.")],
+}, total=False)
+Codes.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
+CODES_DESCRIPTION = ("Clinical codes this serves, by code system (icd-10-cm, snomed-ct); an EHR opens the leaflet "
+                     "by them (HL7 Infobutton). Cite the code list's release in a comment.")
 
 
 class Located(BaseModel):
@@ -140,6 +171,7 @@ class Handout(Located):
     approved_on: dt.date | None = Field(None, description="When the content was approved; needed when approved.")
     max_pages: int = Field(4, ge=1, le=20, description=(
         "Page budget: the most pages a leaflet may take for any profile, language and paper."))
+    codes: Codes = Field(default_factory=dict, description=CODES_DESCRIPTION)
     sources: list[Source] = Field(min_length=1)
     sections: list[Section] = Field(min_length=1)
 
@@ -179,6 +211,7 @@ class Profile(Located):
     id: Id
     label: Text = Field(description="Short name shown to nurses and patients, e.g. 'Clot in the calf'.")
     summary: Text | None = Field(None, description="One sentence: who this profile is for.")
+    codes: Codes = Field(default_factory=dict, description=CODES_DESCRIPTION)
     include: list[Text] = Field(default_factory=list, description="Optional sections or items to show.")
     exclude: list[Text] = Field(default_factory=list, description="Sections or items to leave out.")
     replace: list[Replacement] = Field(default_factory=list)
@@ -242,6 +275,11 @@ class Brand(Located):
         description="The emergency number of the clinic's country, e.g. 999, 911, 112. Never guessed.")
     address: Paragraphs | dict[LanguageCode, Paragraphs] = Field(default_factory=list, description=PER_LANGUAGE)
     website: Text | None = None
+    site_url: Annotated[str, StringConstraints(strict=True, pattern=r"^https?://[^\s/?#]+[^\s?#]*$")] | None = Field(
+        None, description=(
+            "The public address of the download site built by `generate.py batch`, e.g. "
+            "https://leaflets.clinic.example/. Printed leaflets then carry a QR code to their online version, "
+            "and the infobutton links there."))
 
     @model_validator(mode="after")
     def _every_mapping_has_the_clinics_language(self):
@@ -300,6 +338,10 @@ class DeskStrings(Located):
     not_allowed: Text
     server_error: Text
     back: Text
+    infobutton_no_match: Text = Field(description="When a request from the patient's record matches no leaflet.")
+    infobutton_language: Text = Field(description=(
+        "When the leaflet is not in the patient's language; {{ language }} asked for, {{ shown }} shown instead."))
+    record: Text = Field(description="Button: a FHIR record of the leaflet given, for the patient's notes.")
 
 
 class UiStrings(Located):
@@ -346,6 +388,8 @@ class UiStrings(Located):
     other_languages: Text
     large_print: Text = Field(description="A leaflet printed large (16 pt body text).")
     high_contrast: Text = Field(description="A leaflet printed black on white.")
+    online_copy: Text = Field(description="Beside the QR code on a printed leaflet, before its web address.")
+    qr_alt: Text = Field(description="What the QR code is, for screen readers.")
     desk: DeskStrings
 
 
@@ -365,6 +409,7 @@ UI_VARIABLES: dict[str, tuple[bool, set[str]]] = {  # field: (content variables 
     "too_long": (False, {"field", "limit"}),
     "control_characters": (False, {"field"}),
     "unknown_choice": (False, {"field"}),
+    "infobutton_language": (False, {"language", "shown"}),
 }
 
 

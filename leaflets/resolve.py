@@ -23,6 +23,7 @@ from typing import Any, Iterable, Sequence
 
 from babel import Locale, UnknownLocaleError
 
+from . import online
 from .brand import ClinicBrand
 from .content import LoadedHandout
 from .errors import LeafletError
@@ -109,7 +110,22 @@ def resolve(loaded: LoadedHandout, profile_ids: Sequence[str], clinic: ClinicBra
         watermark=strings.draft_mark if handout.status == "draft" else "",
         notices=tuple(_notices(loaded, strings, facts, today, text)),
         first_page_sources=_sources_note(text, strings, first_cited, language),
+        **_online_copy(loaded, tuple(p.id for p in chosen), brand.site_url, strings, text),
     )
+
+
+def _online_copy(loaded: LoadedHandout, profiles: tuple[str, ...], site_url: str | None, strings: UiStrings,
+                 text) -> dict[str, str]:
+    """Where the reader finds this leaflet online: its HTML twin on the download site. A combination of
+    profiles may not have been built there, so it points at the language's list of leaflets instead."""
+    if not site_url:
+        return {}
+    language = loaded.handout.language
+    path = (online.html_path(loaded.id, profiles, language) if len(profiles) == 1
+            else f"{language}/index.html")
+    return {"online_url": online.address(site_url, path),
+            "online_copy": text(strings, "online_copy", strings.online_copy),
+            "online_alt": text(strings, "qr_alt", strings.qr_alt)}
 
 
 def _notices(loaded: LoadedHandout, strings: UiStrings, facts: dict[str, str], today: dt.date | None, text):

@@ -13,6 +13,7 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from typing_extensions import is_typeddict
 
 from .errors import ContentErrors, LeafletError, Where
 from .model import SECTION_KINDS, Located
@@ -29,6 +30,7 @@ _PATTERN_HINTS = {
     "primary": "write a colour as #RRGGBB, e.g. #1F5C99",
     "accent": "write a colour as #RRGGBB, e.g. #E8F1FA",
     "text_on_primary": "write a colour as #RRGGBB, e.g. #FFFFFF",
+    "site_url": "write the full address, starting with https://, e.g. https://leaflets.clinic.example/",
 }
 
 
@@ -91,8 +93,8 @@ def _data_path(loc: tuple, data: Any) -> KeyPath:
     return tuple(path)
 
 
-def _model_at(model: Any, loc: tuple) -> type[BaseModel] | None:
-    """The model class that owns the last key of an error path, to list its keys."""
+def _model_at(model: Any, loc: tuple) -> Any:
+    """The model class (or TypedDict) that owns the last key of an error path, to list its keys."""
     current = model
     for step in loc:
         current = _strip(current)
@@ -102,9 +104,13 @@ def _model_at(model: Any, loc: tuple) -> type[BaseModel] | None:
             current = typing.get_args(current)[0]
         elif isinstance(current, type) and issubclass(current, BaseModel) and step in current.model_fields:
             current = current.model_fields[step].annotation
+        elif is_typeddict(current) and step in current.__annotations__:
+            current = current.__annotations__[step]
         else:
             return None
     current = _strip(current)
+    if is_typeddict(current):
+        return current
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
@@ -143,7 +149,7 @@ def _explain(err: dict, model: Any, source: YamlSource, data: Any, base: KeyPath
 
     if kind == "extra_forbidden":
         owner = _model_at(model, loc[:-1])
-        allowed = list(owner.model_fields) if owner else []
+        allowed = list(getattr(owner, "model_fields", None) or getattr(owner, "__annotations__", {})) if owner else []
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = (f"did you mean '{close[0]}'? " if close else "") + (
             f"keys allowed here: {', '.join(allowed)}" if allowed else "remove it")

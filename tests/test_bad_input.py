@@ -48,7 +48,7 @@ CONTENT_CASES = [
                  ["profiles.yaml, line 37", "profiles[calf].replace[1].target", "has no item 'start-gentle'"],
                  id="profile-unknown-target"),
     pytest.param(PROFILES, "    include: [travel]", "    include: [tips]",
-                 ["profiles.yaml, line 64", "profiles[flyer].include", "'tips' is always shown"], id="profile-include-not-optional"),
+                 ["profiles.yaml, line 104", "profiles[flyer].include", "'tips' is always shown"], id="profile-include-not-optional"),
 ]
 
 

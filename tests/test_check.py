@@ -369,6 +369,8 @@ def test_schema_accepts_the_shipped_files(name):
     ("handout", "max_pages: 8", "max_pages: 0"),
     ("handout", "      - id: headache\n", "      - id: headache\n        txt: oops\n"),
     ("profiles", "    label: General\n", "    label: General\n    lable: typo\n"),
+    ("handout", "  snomed-ct:\n", "  snomed:\n"),
+    ("profiles", "        - I82.411   # femoral vein", "        - i82.411"),
     ("brand", "emergency_number:", "emergency_numbr:"),
     ("brand", "primary:", "primary: red\n  old_primary:"),
     ("strings", "for_you: For you\n", ""),

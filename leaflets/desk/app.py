@@ -32,6 +32,8 @@ from ..render.pdf import PAPER_SIZES, PrintOptions
 from ..resolve import date_locale, look_of
 from ..substitute import fill
 from ..typography import long_date
+from .infobutton import register as register_infobutton
+from .record import register as register_record
 from .security import COOKIE, FORM_LIFETIME, FORM_POLICY, HEADERS, SITE_POLICY, Csrf
 from .workers import RenderPool
 
@@ -144,6 +146,9 @@ def _routes(app: Flask, desk: Desk) -> None:
     @app.get("/fonts.css")
     def fonts_css() -> Response:
         return Response(fonts, mimetype="text/css")
+
+    register_infobutton(app, desk, _form_page, _wording)
+    register_record(app, desk, _read_form, _form_page, _message, _wording)
 
     if desk.site is not None:
         @app.get("/site/")

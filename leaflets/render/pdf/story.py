@@ -18,6 +18,7 @@ from ..tagging import Element
 from .flowables import Bookmark, FirstPageEnd, TaggedTable, TickedParagraph
 from .layout import Layout
 from .lines import plain
+from .qr import OnlineCopy
 from .styles import BORDERS, BULLET
 
 
@@ -69,6 +70,8 @@ class Story:
             if not section.first_page:
                 last = len(story)
                 story += self.section(section, root.child("Sect"))
+        if leaflet.online_url:  # kept with the last section below
+            story += [Spacer(0, 4 * mm), OnlineCopy(lay, root)]
         # The last section, whole, with the three flowables before it (the last sources, most often): it
         # moves to a new page as one, so that a leaflet does not end on a page of two or three lines.
         tail = max(last - TAIL, 0)
