@@ -33,7 +33,7 @@ from ..resolve import date_locale, look_of
 from ..substitute import fill
 from ..typography import long_date
 from .security import COOKIE, FORM_LIFETIME, FORM_POLICY, HEADERS, SITE_POLICY, Csrf
-from .workers import RenderPool
+from .workers import RenderPool, RenderUnavailable
 
 log = logging.getLogger("leaflets.desk")
 MAX_BODY = 32 * 1024                    # the whole form, at 4 bytes a character, is under 6 KB
@@ -125,6 +125,9 @@ def _routes(app: Flask, desk: Desk) -> None:
             log.warning("leaflet refused (%s)", type(exc).__name__)  # its text is not logged
             hint = f" {exc.hint}" if exc.hint else ""
             return _form_page(desk, loaded, request.form, {"form": f"{exc.message}.{hint}"}, 400)
+        except RenderUnavailable as exc:  # a render process died or the desk is stopping: the form is kept
+            log.warning("leaflet not rendered (%s)", exc)
+            return _form_page(desk, loaded, request.form, {"form": words.desk.server_error}, 503)
         disposition = "attachment" if request.form.get("action") == "download" else "inline"
         profiles = "+".join(leaflet_request.profiles) or loaded.profiles.default
         filename = (f"{loaded.id}-{profiles}-{leaflet_request.language}-{leaflet_request.paper}"

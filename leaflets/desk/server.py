@@ -3,18 +3,34 @@
 Binds to 127.0.0.1 unless told otherwise. The log has one line per request
 (method, path, status, time) and nothing a nurse typed: waitress itself logs
 no request data, and the app logs only what is listed in app.py.
+
+SIGTERM (systemd, docker, a service wrapper) and SIGINT (Ctrl-C) stop the
+desk the same way: it stops accepting connections, lets the requests in
+flight finish for up to GRACE seconds, answers any still waiting with 503,
+then stops its render processes, so nothing is left running.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import select
+import signal
 import sys
+import time
 from pathlib import Path
 
 from waitress import create_server
+from waitress.wasyncore import ExitNow
 
 from .app import MAX_BODY, create_app
+
+GRACE = 20  # seconds the requests in flight get to finish after a stop signal (systemd waits 90 s)
+log = logging.getLogger("leaflets.desk")
+
+
+class _Stop(ExitNow):
+    """A stop signal: ExitNow passes through waitress's event loop instead of closing one connection."""
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, content: Path | None = None, brand: Path | None = None,
@@ -29,12 +45,65 @@ def serve(host: str = "127.0.0.1", port: int = 8000, content: Path | None = None
     server = create_server(app, host=host, port=port, threads=threads, ident="", max_request_body_size=MAX_BODY,
                            channel_timeout=60, **proxy)
     address = f"http://{host}:{server.effective_port}/"  # effective_port: the real port when asked for 0
-    print(f"Discharge desk on {address} ({workers} render process(es)). Press Ctrl-C to stop.", flush=True)
+    print(f"Discharge desk on {address} ({workers} render process(es)). Stop with Ctrl-C or SIGTERM.", flush=True)
+    stopping: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        if not stopping:  # the first signal stops; a second one while draining changes nothing
+            stopping.append(signum)
+            raise _Stop()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop)
     try:
         server.run()
-    except KeyboardInterrupt:
-        pass
+    except _Stop:
+        log.info("stopping: %s", signal.Signals(stopping[0]).name)
     finally:
+        _drain(server, GRACE)
+        app.extensions["desk"].pool.close()  # a render still running fails: its request gets a 503
+        _drain(server, 5)
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
         server.close()
-        app.extensions["desk"].pool.close()
+        for channel in list(server.active_channels.values()):
+            channel.close()
         print("Discharge desk stopped.", flush=True)
+
+
+def _drain(server, seconds: float) -> None:
+    """Stop accepting and run the event loop until the requests in flight are answered, for at most `seconds`."""
+    if server.accepting:
+        _accept_waiting(server)
+        server.accepting = False
+        server.del_channel()  # out of the event loop: a new connection is refused from now on
+        server.socket.close()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and _busy(list(server.active_channels.values())):
+        server.asyncore.loop(timeout=0.05, map=server._map, use_poll=server.adj.asyncore_use_poll, count=1)
+
+
+def _busy(channels: list) -> bool:
+    """A request is being read, answered or written, or has arrived and waits in the socket to be read."""
+    if any(channel.requests or channel.request is not None or channel.total_outbufs_len for channel in channels):
+        return True
+    sockets = [channel.socket for channel in channels if channel.socket is not None]
+    if not hasattr(select, "poll"):  # Windows: select() has no limit on descriptor numbers there
+        return bool(sockets) and bool(select.select(sockets, [], [], 0)[0])
+    poller = select.poll()
+    for sock in sockets:
+        poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
+
+
+def _accept_waiting(server) -> None:
+    """Take the connections a client has already opened (the listen backlog), so closing does not reset them."""
+    while True:
+        try:
+            accepted = server.accept()
+        except OSError:
+            return
+        if accepted is None:
+            return
+        connection, address = accepted
+        server.set_socket_options(connection)
+        server.channel_class(server, connection, server.fix_addr(address), server.adj, map=server._map)
