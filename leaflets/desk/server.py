@@ -21,16 +21,11 @@ import time
 from pathlib import Path
 
 from waitress import create_server
-from waitress.wasyncore import ExitNow
 
 from .app import MAX_BODY, create_app
 
 GRACE = 20  # seconds the requests in flight get to finish after a stop signal (systemd waits 90 s)
 log = logging.getLogger("leaflets.desk")
-
-
-class _Stop(ExitNow):
-    """A stop signal: ExitNow passes through waitress's event loop instead of closing one connection."""
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, content: Path | None = None, brand: Path | None = None,
@@ -49,15 +44,13 @@ def serve(host: str = "127.0.0.1", port: int = 8000, content: Path | None = None
     stopping: list[int] = []
 
     def stop(signum: int, _frame: object) -> None:
-        if not stopping:  # the first signal stops; a second one while draining changes nothing
-            stopping.append(signum)
-            raise _Stop()
+        stopping.append(signum)  # only a flag: the event loop checks it between two rounds
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, stop)
     try:
-        server.run()
-    except _Stop:
+        while not stopping:
+            server.asyncore.loop(timeout=0.25, map=server._map, use_poll=server.adj.asyncore_use_poll, count=1)
         log.info("stopping: %s", signal.Signals(stopping[0]).name)
     finally:
         _drain(server, GRACE)
