@@ -137,7 +137,8 @@ def _routes(app: Flask, desk: Desk) -> None:
 
     @app.get("/health")
     def health() -> Any:
-        return {"status": "ok", "handouts": sorted(desk.handouts), "render_workers": desk.pool.workers}
+        pool = desk.pool.health()  # asks every idle render process; "degraded" and 503 when one is missing
+        return {**pool, "handouts": sorted(desk.handouts)}, 200 if pool["status"] == "ok" else 503
 
     @app.get("/desk.css")
     def desk_css() -> Response:
