@@ -138,6 +138,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=_positive, metavar="N", help="render processes (default: one per core)")
     serve.add_argument("--behind-proxy", action="store_true",
                        help="trust X-Forwarded-Proto/-For/-Host from the reverse proxy in front")
+    serve.add_argument("--trusted-proxy", default="127.0.0.1", metavar="ADDR",
+                       help="with --behind-proxy: the proxy's address, the only one whose X-Forwarded-* "
+                            "headers are believed (default: 127.0.0.1)")
     serve.set_defaults(run=_serve)
 
     translations = commands.add_parser(
@@ -253,7 +256,8 @@ def _schemas(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from .desk.server import serve
-    serve(args.host, args.port, args.content, args.brand, args.site, args.workers, behind_proxy=args.behind_proxy)
+    serve(args.host, args.port, args.content, args.brand, args.site, args.workers, behind_proxy=args.behind_proxy,
+          trusted_proxy=args.trusted_proxy)
     return 0
 
 

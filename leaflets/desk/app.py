@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, abort, g, render_template, request, send_from_directory
+from flask import Flask, Response, abort, g, redirect, render_template, request, send_from_directory
 from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -37,6 +37,7 @@ from .workers import RenderPool, RenderUnavailable
 
 log = logging.getLogger("leaflets.desk")
 MAX_BODY = 32 * 1024                    # the whole form, at 4 bytes a character, is under 6 KB
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}  # what a browser's form sends
 LETTER_COUNTRIES = {"US", "CA", "MX"}   # where clinics print on US Letter by default
 PATIENT_LABELS = {"name": "patient_name", "date": "date", "clinician": "clinician",
                   "follow_up": "follow_up", "notes": "notes"}
@@ -91,10 +92,7 @@ def _routes(app: Flask, desk: Desk) -> None:
 
     @app.after_request
     def secure(response: Response) -> Response:
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        policy = SITE_POLICY if request.path.startswith("/site/") else FORM_POLICY
-        response.headers.setdefault("Content-Security-Policy", policy)
+        _secure(response, site=request.path.startswith("/site/"))
         # The access log: method, path and status only. Never the form, never the query string.
         elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         log.info("%s %s %d %.0f ms", request.method, request.path, response.status_code, elapsed)
@@ -110,6 +108,8 @@ def _routes(app: Flask, desk: Desk) -> None:
     @app.post("/leaflet")
     def leaflet() -> Response:
         words = _wording(desk)
+        if request.mimetype not in FORM_TYPES or "handout" not in request.form:  # not the desk's form at all
+            return _message(desk, words.desk.not_allowed, 400)
         if not desk.csrf.valid(request.cookies.get(COOKIE), request.form.get("csrf_token")):
             handout = desk.handouts.get(request.form.get("handout", ""), desk.handouts[default_handout])
             return _form_page(desk, handout, {}, {"form": words.desk.expired}, 400)
@@ -149,6 +149,12 @@ def _routes(app: Flask, desk: Desk) -> None:
         return Response(fonts, mimetype="text/css")
 
     if desk.site is not None:
+        @app.get("/site", strict_slashes=True)
+        def site_folder() -> Response:
+            response = redirect("/site/", 308)  # relative: never to whatever host the request named
+            response.autocorrect_location_header = False
+            return response
+
         @app.get("/site/")
         @app.get("/site/<path:name>")
         def site(name: str = "index.html") -> Response:
@@ -160,7 +166,9 @@ def _routes(app: Flask, desk: Desk) -> None:
         text = {404: words.not_found, 405: words.not_allowed, 413: words.too_large}.get(error.code, words.not_allowed)
         if isinstance(error, RequestEntityTooLarge):
             text = words.too_large
-        return _message(desk, text, error.code or 400)
+        response = _message(desk, text, error.code or 400)
+        response.headers.extend((name, value) for name, value in error.get_headers() if name == "Allow")  # 405
+        return response
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> Response:
@@ -171,10 +179,27 @@ def _routes(app: Flask, desk: Desk) -> None:
         return _message(desk, _wording(desk).desk.server_error, 500)
 
 
+def error_page(app: Flask, status: int, accept_language: str) -> Response:
+    """The page for a request the web server refused before the app saw it (malformed, far too large)."""
+    desk: Desk = app.extensions["desk"]
+    with app.test_request_context("/", headers={"Accept-Language": accept_language}):
+        words = _wording(desk).desk
+        return _secure(_message(desk, words.too_large if status == 413 else words.not_allowed, status))
+
+
+def _secure(response: Response, site: bool = False) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers.setdefault("Content-Security-Policy", SITE_POLICY if site else FORM_POLICY)
+    return response
+
+
 def _wording(desk: Desk) -> UiStrings:
     """The form's language: the browser's preference among the languages with wording."""
-    best = request.accept_languages.best_match(list(desk.wording)) if request else None
-    return desk.wording[best or ("en" if "en" in desk.wording else next(iter(desk.wording)))]
+    default = "en" if "en" in desk.wording else next(iter(desk.wording))
+    # The default comes first: `Accept-Language: *` (any language) then picks it, not the first in the alphabet.
+    best = request.accept_languages.best_match([default, *desk.wording]) if request else None
+    return desk.wording[best or default]
 
 
 def _read_form(desk: Desk, loaded: LoadedHandout, words: UiStrings) -> tuple[LeafletRequest, dict[str, str]]:
@@ -202,7 +227,8 @@ def _read_form(desk: Desk, loaded: LoadedHandout, words: UiStrings) -> tuple[Lea
 
 def _form_page(desk: Desk, loaded: LoadedHandout, values: Any, errors: dict[str, str], status: int) -> Response:
     words = _wording(desk)
-    wanted = request.accept_languages.best_match(loaded.languages) or loaded.handout.language
+    source = loaded.handout.language
+    wanted = request.accept_languages.best_match([source, *loaded.languages]) or source
     paper = "letter" if desk.clinic.brand.country in LETTER_COUNTRIES else "a4"
     csrf_value = request.cookies.get(COOKIE) or Csrf.new_value()
     page = render_template(

@@ -21,24 +21,61 @@ import time
 from pathlib import Path
 
 from waitress import create_server
+from waitress.channel import HTTPChannel
+from waitress.task import ErrorTask
 
-from .app import MAX_BODY, create_app
+from .app import MAX_BODY, create_app, error_page
 
 GRACE = 20  # seconds the requests in flight get to finish after a stop signal (systemd waits 90 s)
 log = logging.getLogger("leaflets.desk")
 
 
+class _ErrorTask(ErrorTask):
+    """waitress's own refusals (malformed request, far too large) as the desk's page, headers and language."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        try:
+            response = error_page(self.channel.server.desk_app, error.code,
+                                  self.request.headers.get("ACCEPT_LANGUAGE", ""))
+        except Exception as exc:  # never leave the client without an answer
+            log.error("error page failed (%s)", type(exc).__name__)
+            return super().execute()
+        body = response.get_data()
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend((name, value) for name, value in response.headers.items()
+                                     if name.lower() != "content-length")
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class _Channel(HTTPChannel):
+    error_task_class = _ErrorTask
+
+
+def make_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 16, behind_proxy: bool = False,
+                trusted_proxy: str = "127.0.0.1"):
+    """The waitress server for the desk's app, listening but not yet running."""
+    proxy = dict(trusted_proxy=trusted_proxy, trusted_proxy_count=1,  # X-Forwarded-* only from that address
+                 trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
+                 clear_untrusted_proxy_headers=True) if behind_proxy else {}
+    # The app caps the body at MAX_BODY with a page in the nurse's language; waitress's cap, above it,
+    # only stops a body from being read at all (and, under its 512 KB buffer, one never reaches the disk).
+    server = create_server(app, host=host, port=port, threads=threads, ident="", max_request_body_size=2 * MAX_BODY,
+                           channel_timeout=60, **proxy)
+    server.channel_class = _Channel
+    server.desk_app = app  # the Flask app itself: waitress wraps `application` in its proxy middleware
+    return server
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, content: Path | None = None, brand: Path | None = None,
           site: Path | None = None, workers: int | None = None, threads: int = 16,
-          behind_proxy: bool = False) -> None:
+          behind_proxy: bool = False, trusted_proxy: str = "127.0.0.1") -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s")
     workers = workers if workers is not None else (os.cpu_count() or 1)
     app = create_app(content, brand, site, workers=workers)
-    proxy = dict(trusted_proxy="*", trusted_proxy_count=1,
-                 trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
-                 clear_untrusted_proxy_headers=True) if behind_proxy else {}
-    server = create_server(app, host=host, port=port, threads=threads, ident="", max_request_body_size=MAX_BODY,
-                           channel_timeout=60, **proxy)
+    server = make_server(app, host, port, threads, behind_proxy, trusted_proxy)
     address = f"http://{host}:{server.effective_port}/"  # effective_port: the real port when asked for 0
     print(f"Discharge desk on {address} ({workers} render process(es)). Stop with Ctrl-C or SIGTERM.", flush=True)
     stopping: list[int] = []
