@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
+import os
 import re
 import signal
 import socket
+import stat
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -16,6 +21,7 @@ import psutil
 import pytest
 
 from leaflets.desk.app import create_app
+from tests.conftest import ROOT
 from tests.test_desk import Server
 
 
@@ -247,3 +253,85 @@ def test_behind_a_proxy_only_the_trusted_proxy_is_believed(tmp_path):
             assert ("Secure" in cookie) == believed, (trusted, cookie)
         finally:
             server.stop()
+
+
+# --- CSRF --------------------------------------------------------------------------------------
+
+def _form(client, **headers) -> tuple[str, str]:
+    page = client.get("/", headers=headers)
+    cookie = re.match(r"desk_csrf=([^;]*)", page.headers["Set-Cookie"]).group(1)
+    return cookie, re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def _post(client, token: str, cookie: str, **headers):
+    client.set_cookie("desk_csrf", cookie)
+    return client.post("/leaflet", data={"csrf_token": token, "handout": "dvt-walking", "language": "en"},
+                       headers=headers)
+
+
+def test_a_planted_cookie_is_never_signed(app):
+    client = app.test_client()
+    client.set_cookie("desk_csrf", "planted-by-attacker")
+    cookie, token = _form(client)
+    assert cookie != "planted-by-attacker"  # a cookie the server did not make is replaced
+    response = _post(client, token, "planted-by-attacker")
+    assert response.status_code == 400 and "This form has expired" in response.text
+    assert _post(client, token, cookie).mimetype == "application/pdf"
+
+
+def test_the_token_does_not_carry_the_cookie(app):
+    cookie, token = _form(app.test_client())
+    decoded = b"".join(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)) for part in token.split(".")
+                       if re.fullmatch(r"[A-Za-z0-9_-]+", part))
+    for value in {cookie, *cookie.split(".")}:
+        if len(value) >= 8:
+            assert value not in token and value.encode() not in decoded
+
+
+@pytest.mark.parametrize("headers, allowed", [
+    ({"Sec-Fetch-Site": "cross-site"}, False),
+    ({"Sec-Fetch-Site": "same-site"}, False),
+    ({"Origin": "https://attacker.example"}, False),
+    ({"Origin": "null"}, False),
+    ({"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}, True),
+    ({"Origin": "http://localhost"}, True),
+    ({}, True),  # an old browser sends neither: the token alone decides
+])
+def test_a_post_from_another_site_is_refused_even_with_a_valid_token(app, headers, allowed):
+    client = app.test_client()
+    cookie, token = _form(client)
+    response = _post(client, token, cookie, **headers)
+    if allowed:
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+    else:
+        assert response.status_code == 403 and "This page cannot be used that way." in response.text
+
+
+def test_a_form_from_before_a_restart_still_works(tmp_path, monkeypatch):
+    monkeypatch.delenv("LEAFLETS_DESK_SECRET", raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    server = Server(tmp_path, "--workers", "1")
+    ward = Ward(server.url, 1)
+    server.stop()
+    key = tmp_path / "state" / "leaflets" / "desk-secret"
+    assert key.is_file() and stat.S_IMODE(key.stat().st_mode) == 0o600
+    server = Server(tmp_path, "--workers", "1")
+    try:
+        ward.connections = [http.client.HTTPConnection(*re.match(r"http://([\d.]+):(\d+)/", server.url).groups())]
+        ward.send(name="Sam Example")
+        assert ward.answers() == [("pdf",)]
+    finally:
+        server.stop()
+
+
+def test_a_key_file_others_can_read_is_refused(tmp_path, monkeypatch):
+    monkeypatch.delenv("LEAFLETS_DESK_SECRET", raising=False)
+    key = tmp_path / "state" / "leaflets" / "desk-secret"
+    key.parent.mkdir(parents=True)
+    key.write_text("x" * 64)
+    key.chmod(0o644)
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")}
+    result = subprocess.run([sys.executable, str(ROOT / "generate.py"), "serve", "--port", "0"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and str(key) in result.stderr and "chmod 600" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -14,7 +14,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from flask import Flask, Response, abort, g, redirect, render_template, request, send_from_directory
 from jinja2 import StrictUndefined
@@ -32,7 +32,7 @@ from ..render.pdf import PAPER_SIZES, PrintOptions
 from ..resolve import date_locale, look_of
 from ..substitute import fill
 from ..typography import long_date
-from .security import COOKIE, FORM_LIFETIME, FORM_POLICY, HEADERS, SITE_POLICY, Csrf
+from .security import COOKIE, FORM_LIFETIME, FORM_POLICY, HEADERS, SITE_POLICY, Csrf, same_site
 from .workers import RenderPool, RenderUnavailable
 
 log = logging.getLogger("leaflets.desk")
@@ -56,7 +56,7 @@ class Desk:
 
 
 def create_app(content: Path | None = None, brand: Path | None = None, site: Path | None = None,
-               workers: int = 0, secret: bytes | None = None) -> Flask:
+               workers: int = 0, secret: bytes | Callable[[], bytes] | None = None) -> Flask:
     """The desk as a WSGI app. Content and brand are loaded and checked now: bad input fails at start."""
     library = open_library(content)
     handouts = {handout_id: library.load(handout_id) for handout_id in library.handout_ids()}
@@ -66,6 +66,8 @@ def create_app(content: Path | None = None, brand: Path | None = None, site: Pat
     wording = {file.stem: load_strings(strings_dir(), file.stem) for file in sorted(strings_dir().glob("*.yaml"))}
     if site is not None and not (Path(site) / "index.html").is_file():
         raise LeafletError(f"no download site in {site}", hint="build one first: python generate.py batch -o DIR")
+    if callable(secret):  # e.g. the key file: made only once the content and brand have been found good
+        secret = secret()
     secret = secret or os.environ.get("LEAFLETS_DESK_SECRET", "").encode() or os.urandom(32)
     desk = Desk(handouts, clinic, wording, RenderPool(content, brand, workers), Csrf(secret),
                 Path(site).resolve() if site else None)
@@ -110,6 +112,8 @@ def _routes(app: Flask, desk: Desk) -> None:
         words = _wording(desk)
         if request.mimetype not in FORM_TYPES or "handout" not in request.form:  # not the desk's form at all
             return _message(desk, words.desk.not_allowed, 400)
+        if not same_site(request.headers, request.host):  # a page of another site posting here
+            return _message(desk, words.desk.not_allowed, 403)
         if not desk.csrf.valid(request.cookies.get(COOKIE), request.form.get("csrf_token")):
             handout = desk.handouts.get(request.form.get("handout", ""), desk.handouts[default_handout])
             return _form_page(desk, handout, {}, {"form": words.desk.expired}, 400)
@@ -230,7 +234,7 @@ def _form_page(desk: Desk, loaded: LoadedHandout, values: Any, errors: dict[str,
     source = loaded.handout.language
     wanted = request.accept_languages.best_match([source, *loaded.languages]) or source
     paper = "letter" if desk.clinic.brand.country in LETTER_COUNTRIES else "a4"
-    csrf_value = request.cookies.get(COOKIE) or Csrf.new_value()
+    cookie = desk.csrf.cookie(request.cookies.get(COOKIE))
     page = render_template(
         "form.html.j2", words=words, desk=words.desk, direction=direction(words.language),
         look=look_of(desk.clinic, words.language), logo=logo_data_uri(desk.clinic.logo),
@@ -243,12 +247,12 @@ def _form_page(desk: Desk, loaded: LoadedHandout, values: Any, errors: dict[str,
                 if values else wanted, "paper": values.get("paper", paper) if values else paper,
                 "large_print": bool(values and values.get("large_print")),
                 "high_contrast": bool(values and values.get("high_contrast"))},
-        values=values or {}, errors=errors, csrf_token=desk.csrf.token_for(csrf_value), limit_text=_limit_text(words),
+        values=values or {}, errors=errors, csrf_token=desk.csrf.token_for(cookie), limit_text=_limit_text(words),
         overdue=fill(words.desk.overdue_notice, {"review_by": long_date(loaded.handout.review_by,
                                                                        date_locale(words.language, desk.clinic.brand.country))})
         if dt.date.today() > loaded.handout.review_by else "")
     response = Response(page, status=status, mimetype="text/html")
-    response.set_cookie(COOKIE, csrf_value, max_age=FORM_LIFETIME, httponly=True, samesite="Strict",
+    response.set_cookie(COOKIE, cookie, max_age=FORM_LIFETIME, httponly=True, samesite="Strict",
                         secure=request.is_secure, path="/")
     return response
 

@@ -25,6 +25,7 @@ from waitress.channel import HTTPChannel
 from waitress.task import ErrorTask
 
 from .app import MAX_BODY, create_app, error_page
+from .security import desk_secret
 
 GRACE = 20  # seconds the requests in flight get to finish after a stop signal (systemd waits 90 s)
 log = logging.getLogger("leaflets.desk")
@@ -74,7 +75,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, content: Path | None = None
           behind_proxy: bool = False, trusted_proxy: str = "127.0.0.1") -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s")
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    app = create_app(content, brand, site, workers=workers)
+    app = create_app(content, brand, site, workers=workers, secret=desk_secret)
     server = make_server(app, host, port, threads, behind_proxy, trusted_proxy)
     address = f"http://{host}:{server.effective_port}/"  # effective_port: the real port when asked for 0
     print(f"Discharge desk on {address} ({workers} render process(es)). Stop with Ctrl-C or SIGTERM.", flush=True)
