@@ -12,6 +12,7 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -335,3 +336,88 @@ def test_a_key_file_others_can_read_is_refused(tmp_path, monkeypatch):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and str(key) in result.stderr and "chmod 600" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- slow and greedy clients -----------------------------------------------------------------------
+
+def _port(url: str) -> int:
+    return int(url.rsplit(":", 1)[1].strip("/"))
+
+
+def test_slow_clients_holding_every_connection_cannot_keep_a_nurse_waiting(tmp_path):
+    """260 connections each sending a header a byte a second (more than the server will hold), then a nurse."""
+    server = Server(tmp_path, "--workers", "1")
+    slow: list[socket.socket] = []
+    try:
+        for _ in range(260):
+            sock = socket.create_connection(("127.0.0.1", _port(server.url)), timeout=5)
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            slow.append(sock)
+        served: list = []
+
+        def nurse() -> None:
+            try:
+                with urllib.request.urlopen(server.url + "health", timeout=40) as response:
+                    served.append(response.status)
+            except Exception as error:
+                served.append(repr(error))
+        waiting = threading.Thread(target=nurse)
+        waiting.start()
+        closed = 0
+        deadline = time.monotonic() + 30  # the slow clients give up after 30 s, whatever happens
+        while time.monotonic() < deadline and (waiting.is_alive() or closed < len(slow)):
+            for sock in slow:
+                if sock.fileno() == -1:
+                    continue
+                try:
+                    sock.sendall(b"x")
+                except OSError:  # the server closed it
+                    sock.close()
+                    closed += 1
+            time.sleep(1)
+        waiting.join(timeout=15)
+        assert served == [200], served
+        assert closed == len(slow)  # a request that takes too long to arrive is dropped, however it trickles
+    finally:
+        for sock in slow:
+            sock.close()
+        server.stop()
+
+
+def test_without_a_proxy_one_client_gets_a_bounded_number_of_connections(tmp_path):
+    server = Server(tmp_path, "--workers", "1", "--without-proxy")
+    held: list[socket.socket] = []
+    try:
+        for _ in range(30):
+            held.append(socket.create_connection(("127.0.0.1", _port(server.url)), timeout=5))
+        refused = 0
+        for sock in held:
+            sock.settimeout(0.5)
+            try:
+                refused += sock.recv(1) == b""  # closed by the server at once
+            except (TimeoutError, socket.timeout):
+                pass  # held open, waiting for a request
+            except ConnectionResetError:
+                refused += 1
+        assert refused == 10, refused  # 20 per client address
+        for sock in held:
+            sock.close()
+
+        def served() -> bool:
+            try:
+                return _health(server.url)[0] == 200
+            except OSError:  # the server has not yet seen every close
+                return False
+        _wait_for(served, 30)  # once the client lets go, it is served again
+    finally:
+        for sock in held:
+            sock.close()
+        server.stop()
+
+
+def test_listening_beyond_this_computer_needs_a_proxy_or_consent():
+    # 192.0.2.1 is a documentation address this machine does not have: nothing can be exposed by accident
+    result = subprocess.run([sys.executable, str(ROOT / "generate.py"), "serve", "--host", "192.0.2.1", "--port", "0"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--behind-proxy" in result.stderr and "--without-proxy" in result.stderr

@@ -4,6 +4,13 @@ Binds to 127.0.0.1 unless told otherwise. The log has one line per request
 (method, path, status, time) and nothing a nurse typed: waitress itself logs
 no request data, and the app logs only what is listed in app.py.
 
+Slow or greedy clients: the server holds at most CONNECTION_LIMIT
+connections; a request must arrive whole (headers and body) within
+REQUEST_DEADLINE seconds of its first byte, however it trickles, and an idle
+keep-alive connection closes after IDLE_TIMEOUT. Without a reverse proxy
+(--without-proxy) one client address gets at most PER_CLIENT connections.
+Behind the proxy, that is the proxy's job (nginx: limit_conn).
+
 SIGTERM (systemd, docker, a service wrapper) and SIGINT (Ctrl-C) stop the
 desk the same way: it stops accepting connections, lets the requests in
 flight finish for up to GRACE seconds, answers any still waiting with 503,
@@ -28,6 +35,10 @@ from .app import MAX_BODY, create_app, error_page
 from .security import desk_secret
 
 GRACE = 20  # seconds the requests in flight get to finish after a stop signal (systemd waits 90 s)
+CONNECTION_LIMIT = 250  # open connections; each is cheap (a socket, no thread) until its request is whole
+REQUEST_DEADLINE = 10  # seconds for a request to arrive whole: the form is under 32 KB
+IDLE_TIMEOUT = 20  # seconds an idle keep-alive connection stays open
+PER_CLIENT = 20  # connections per client address, when no proxy is in front
 log = logging.getLogger("leaflets.desk")
 
 
@@ -52,11 +63,38 @@ class _ErrorTask(ErrorTask):
 
 
 class _Channel(HTTPChannel):
+    """A connection that notes when its request began, and is refused when its client holds too many."""
+
     error_task_class = _ErrorTask
+    request_started = 0.0
+
+    def __init__(self, server, sock, addr, adj, map=None):
+        super().__init__(server, sock, addr, adj, map)
+        cap = getattr(server, "per_client", None)
+        if cap and sum(1 for c in list(server.active_channels.values()) if c.addr[0] == addr[0]) > cap:
+            self.close()
+
+    def received(self, data: bytes) -> bool:
+        if self.request is None:
+            self.request_started = time.monotonic()  # the first bytes of a new request
+        return super().received(data)
+
+
+def _maintenance(server, deadline: float):
+    """waitress closes idle connections; this also closes one whose request has not arrived whole in time."""
+    idle = server.maintenance
+
+    def maintenance(now: float) -> None:
+        idle(now)
+        late = time.monotonic() - deadline
+        for channel in list(server.active_channels.values()):
+            if channel.request is not None and not channel.requests and channel.request_started < late:
+                channel.will_close = True
+    return maintenance
 
 
 def make_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 16, behind_proxy: bool = False,
-                trusted_proxy: str = "127.0.0.1"):
+                trusted_proxy: str = "127.0.0.1", without_proxy: bool = False):
     """The waitress server for the desk's app, listening but not yet running."""
     proxy = dict(trusted_proxy=trusted_proxy, trusted_proxy_count=1,  # X-Forwarded-* only from that address
                  trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
@@ -64,19 +102,22 @@ def make_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 1
     # The app caps the body at MAX_BODY with a page in the nurse's language; waitress's cap, above it,
     # only stops a body from being read at all (and, under its 512 KB buffer, one never reaches the disk).
     server = create_server(app, host=host, port=port, threads=threads, ident="", max_request_body_size=2 * MAX_BODY,
-                           channel_timeout=60, **proxy)
+                           connection_limit=CONNECTION_LIMIT, channel_timeout=IDLE_TIMEOUT, cleanup_interval=1,
+                           **proxy)
     server.channel_class = _Channel
+    server.maintenance = _maintenance(server, REQUEST_DEADLINE)
+    server.per_client = PER_CLIENT if without_proxy else None
     server.desk_app = app  # the Flask app itself: waitress wraps `application` in its proxy middleware
     return server
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, content: Path | None = None, brand: Path | None = None,
           site: Path | None = None, workers: int | None = None, threads: int = 16,
-          behind_proxy: bool = False, trusted_proxy: str = "127.0.0.1") -> None:
+          behind_proxy: bool = False, trusted_proxy: str = "127.0.0.1", without_proxy: bool = False) -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s")
     workers = workers if workers is not None else (os.cpu_count() or 1)
     app = create_app(content, brand, site, workers=workers, secret=desk_secret)
-    server = make_server(app, host, port, threads, behind_proxy, trusted_proxy)
+    server = make_server(app, host, port, threads, behind_proxy, trusted_proxy, without_proxy)
     address = f"http://{host}:{server.effective_port}/"  # effective_port: the real port when asked for 0
     print(f"Discharge desk on {address} ({workers} render process(es)). Stop with Ctrl-C or SIGTERM.", flush=True)
     stopping: list[int] = []
