@@ -110,16 +110,19 @@ def run(host: str, port: int, nurses: int, requests: int, seconds: float, think:
     return latencies, errors, time.perf_counter() - start
 
 
-def server_cpu(server: psutil.Process) -> float:
-    """CPU seconds used so far by the server and every process it started (the render processes)."""
-    total = 0.0
+def server_cpu(server: psutil.Process) -> tuple[float, float]:
+    """CPU seconds used so far by the web server process, and by every process it started (the render processes)."""
+    web, renders = 0.0, 0.0
     for process in [server, *server.children(recursive=True)]:
         try:
             times = process.cpu_times()
-            total += times.user + times.system
         except psutil.NoSuchProcess:
             continue
-    return total
+        if process.pid == server.pid:
+            web += times.user + times.system
+        else:
+            renders += times.user + times.system
+    return web, renders
 
 
 def measured(label: str, server: psutil.Process, *args) -> tuple[list[float], int, float]:
@@ -127,10 +130,12 @@ def measured(label: str, server: psutil.Process, *args) -> tuple[list[float], in
     load_before = os.getloadavg()[0]
     cpu_before, own_before = server_cpu(server), time.process_time()
     latencies, errors, wall = run(*args)
-    cpu, own = server_cpu(server) - cpu_before, time.process_time() - own_before
+    (web, renders), own = [a - b for a, b in zip(server_cpu(server), cpu_before)], time.process_time() - own_before
+    cpu = web + renders
     report(label, latencies, errors, wall)
     count = max(len(latencies), 1)
-    print(f"  server CPU {cpu * 1000 / count:.0f} ms per leaflet ({cpu / wall:.2f} cores busy); load generator "
+    print(f"  server CPU {cpu * 1000 / count:.0f} ms per leaflet (web process {web * 1000 / count:.0f}, render "
+          f"processes {renders * 1000 / count:.0f}; {cpu / wall:.2f} cores busy); load generator "
           f"{own * 1000 / count:.0f} ms per leaflet; load average {load_before:.2f} before, "
           f"{os.getloadavg()[0]:.2f} after", flush=True)
     return latencies, errors, wall
