@@ -8,6 +8,7 @@ LEAFLETS_DEBUG=1. Patient details are printed into the PDF and nowhere else.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -159,6 +160,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=_positive, metavar="N", help="render processes (default: one per core)")
     serve.add_argument("--behind-proxy", action="store_true",
                        help="trust X-Forwarded-Proto/-For/-Host from the reverse proxy in front")
+    serve.add_argument("--trusted-proxy", default="127.0.0.1", metavar="ADDR",
+                       help="with --behind-proxy: the proxy's address, the only one whose X-Forwarded-* "
+                            "headers are believed (default: 127.0.0.1)")
+    serve.add_argument("--without-proxy", action="store_true",
+                       help="allow a --host other than this computer with no reverse proxy in front: plain HTTP "
+                            "on the ward's network, each client limited to a few connections")
     serve.set_defaults(run=_serve)
 
     translations = commands.add_parser(
@@ -339,8 +346,23 @@ def _schemas(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from .desk.server import serve
-    serve(args.host, args.port, args.content, args.brand, args.site, args.workers, behind_proxy=args.behind_proxy)
+    if not (_this_computer(args.host) or args.behind_proxy or args.without_proxy):
+        raise LeafletError(f"--host {args.host} offers the desk to the network with no HTTPS and no limit per client",
+                           hint="keep the default 127.0.0.1 and put the clinic's reverse proxy in front "
+                                "(see README: --behind-proxy), or, knowing there is none, add --without-proxy")
+    serve(args.host, args.port, args.content, args.brand, args.site, args.workers, behind_proxy=args.behind_proxy,
+          trusted_proxy=args.trusted_proxy, without_proxy=args.without_proxy)
     return 0
+
+
+def _this_computer(host: str) -> bool:
+    """A loopback address (127.x, ::1, localhost): only programs on this computer can connect."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _translations(args: argparse.Namespace) -> int:

@@ -12,41 +12,30 @@ import json
 import logging
 from typing import Any, Callable
 
-from flask import Flask, Response, request
+from flask import Flask, Response
 
 from ..errors import LeafletError
 from ..fhir import GivenLeaflet, record
-from ..substitute import fill
-from .security import COOKIE
 
 log = logging.getLogger("leaflets.desk")
 FHIR_JSON = "application/fhir+json"
 
 
-def register(app: Flask, desk: Any, read_form: Callable, form_page: Callable, message: Callable,
-             wording: Callable) -> None:
-    """Add POST /record to the desk. The callables are the desk's own form helpers (app.py)."""
+def register(app: Flask, desk: Any, leaflet_from_form: Callable) -> None:
+    """Add POST /record to the desk. `leaflet_from_form` is the desk's own form handling (app.py): the
+    same checks and the same error pages as "Create leaflet", then the leaflet."""
 
     @app.post("/record")
     def record_given() -> Response:
-        words = wording(desk)
-        default = next(iter(desk.handouts))
-        if not desk.csrf.valid(request.cookies.get(COOKIE), request.form.get("csrf_token")):
-            handout = desk.handouts.get(request.form.get("handout", ""), desk.handouts[default])
-            return form_page(desk, handout, {}, {"form": words.desk.expired}, 400)
-        loaded = desk.handouts.get(request.form.get("handout", ""))
-        if loaded is None:
-            return message(desk, fill(words.desk.unknown_choice, {"field": words.desk.choose_handout}), 400)
-        leaflet_request, errors = read_form(desk, loaded, words)
-        if errors:
-            return form_page(desk, loaded, request.form, errors, 400)
+        made = leaflet_from_form()
+        if isinstance(made, Response):
+            return made
+        loaded, leaflet_request, pdf = made
         try:
-            pdf = desk.pool.render(leaflet_request)
             version = loaded.in_language(leaflet_request.language)
-        except LeafletError as exc:
-            log.warning("record refused (%s)", type(exc).__name__)  # its text is not logged
-            hint = f" {exc.hint}" if exc.hint else ""
-            return form_page(desk, loaded, request.form, {"form": f"{exc.message}.{hint}"}, 400)
+        except LeafletError as exc:  # cannot happen for a language the form offers; said plainly if it does
+            log.warning("record refused (%s)", type(exc).__name__)
+            return Response(exc.message, status=400, mimetype="text/plain")
         details = leaflet_request.patient
         given = GivenLeaflet(version, leaflet_request.profiles, leaflet_request.language,
                              leaflet_request.paper + leaflet_request.print_options.suffix, pdf.data,
