@@ -91,8 +91,8 @@ class LoadedHandout:
 
 def unprintable(translation: Translation) -> list[LeafletError]:
     """One error for each text with a character its language's fonts cannot draw: never a blank box."""
-    from .fonts import describe_character, fonts_for, missing_characters, position  # ReportLab only when needed
-    fonts = fonts_for(translation.language)
+    from .fonts import describe_character, font_set, missing_characters, position  # ReportLab only when needed
+    fonts = font_set(translation.language)
     errors = []
     for key, entry in translation.texts.items():
         for char in missing_characters(entry.text, fonts)[:1]:
@@ -105,9 +105,9 @@ def unprintable(translation: Translation) -> list[LeafletError]:
 
 def unprintable_source(handout: Handout, profiles: ProfileSet) -> list[LeafletError]:
     """The same for the handout's own texts, each with its file and line (an emoji typed into content)."""
-    from .fonts import describe_character, fonts_for, missing_characters, position
+    from .fonts import describe_character, font_set, missing_characters, position
     from .translation import units
-    fonts = fonts_for(handout.language)
+    fonts = font_set(handout.language)
     places = [(unit.owner, unit.field, unit.key, unit.text) for unit in units(handout, profiles)]
     places += [(source, "text", f"sources.{source.id}", source.text) for source in handout.sources]
     errors = []

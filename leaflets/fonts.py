@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from threading import Lock
 
+import uharfbuzz
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -138,14 +139,22 @@ def _register(family: str) -> Family:
 
 
 @lru_cache(maxsize=32)
-def fonts_for(language: str) -> FontSet:
-    """The font set for a language's leaflets, registered on first use."""
+def font_set(language: str) -> FontSet:
+    """The font set for a language's leaflets, not registered with ReportLab: enough to check that
+    every character can be printed (`check` and loading content do that without reading any font
+    in full)."""
     family, fallback, how = _SCRIPTS.get(language.split("-")[0].lower(), _DEFAULT)
-    names = _register(family)
-    for other in fallback:
-        _register(other)
-    return FontSet(names.regular, names.bold, names.italic, names.bold_italic,
-                   tuple(f"{other}" for other in fallback), **how)
+    names = Family(*(f"{family}{style}" for style in _STYLES))
+    return FontSet(names.regular, names.bold, names.italic, names.bold_italic, tuple(fallback), **how)
+
+
+@lru_cache(maxsize=32)
+def fonts_for(language: str) -> FontSet:
+    """The font set for a language's leaflets, registered with ReportLab on first use."""
+    fonts = font_set(language)
+    for family in (fonts.regular, *fonts.fallback):
+        _register(family)
+    return fonts
 
 
 def leaflet_fonts() -> FontSet:
@@ -169,7 +178,14 @@ def font_file_of(name: str) -> Path:
 
 @lru_cache(maxsize=64)
 def _glyphs(name: str) -> frozenset[int]:
-    return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
+    """The characters a face's font file maps to glyphs (its cmap), as HarfBuzz reads them: no need
+    to load the whole font into ReportLab to know what it can print."""
+    codes = set(uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(font_file_of(name)))).unicodes)
+    if 0x20 in codes:  # ReportLab draws a missing no-break space with the space glyph, and the reverse
+        codes.add(0xA0)
+    elif 0xA0 in codes:
+        codes.add(0x20)
+    return frozenset(codes)
 
 
 def draws(family: str, char: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..content import LoadedHandout, unprintable, unprintable_source
 from ..errors import LeafletError
-from ..fonts import fonts_for, missing_characters
+from ..fonts import font_set, missing_characters
 from ..model import UiStrings
 from ..translation import TRANSLATIONS_DIR, Translation, compare, entry_where, load_translation, units
 from ..validation import where_of
@@ -79,7 +79,7 @@ def _glyphs(translation: Translation) -> list[Finding]:
 
 def check_wording_glyphs(strings: UiStrings) -> list[Finding]:
     """The fixed wording of a language must be printable with that language's fonts."""
-    fonts = fonts_for(strings.language)
+    fonts = font_set(strings.language)
     return [Finding.of("translations", "error", f"the character '{char}' (U+{ord(char):04X}) cannot be printed "
                        f"with the {strings.language} fonts", where_of(model, name),
                        "replace it with a character of the language's script")
