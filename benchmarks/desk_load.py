@@ -85,6 +85,8 @@ def run(host: str, port: int, nurses: int, requests: int, seconds: float, think:
         nonlocal errors
         rng = random.Random(seed)
         nurse = Nurse(host, port)
+        if think:  # nurses start at random moments, as on a ward, not all in the same millisecond
+            time.sleep(rng.uniform(0, 2 * think))
         while time.perf_counter() < deadline:
             with lock:
                 if remaining[0] <= 0:
