@@ -22,6 +22,9 @@ import psutil
 import pytest
 
 from leaflets.desk.app import create_app
+from leaflets.desk.workers import RenderPool, RenderUnavailable
+from leaflets.leaflet import PatientDetails
+from leaflets.pipeline import LeafletRequest
 from tests.conftest import ROOT
 from tests.test_desk import Server
 
@@ -421,3 +424,30 @@ def test_listening_beyond_this_computer_needs_a_proxy_or_consent():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "--behind-proxy" in result.stderr and "--without-proxy" in result.stderr
+
+
+def test_a_request_whose_render_process_died_gets_a_503_with_the_form_kept(app, client, monkeypatch):
+    def died(request):
+        raise RenderUnavailable("a render process stopped")
+    monkeypatch.setattr(app.extensions["desk"].pool, "render", died)
+    cookie, token = _form(client)
+    client.set_cookie("desk_csrf", cookie)
+    response = client.post("/leaflet", data={"csrf_token": token, "handout": "dvt-walking", "language": "en",
+                                             "name": "Sam Example", "profile": "calf"})
+    assert response.status_code == 503 and _secure(response.headers)
+    assert "Something went wrong. Please try again" in response.text
+    assert 'value="Sam Example"' in response.text and re.search(r'value="calf"[^>]*checked', response.text)
+
+
+def test_a_request_waiting_for_a_dead_render_process_is_served_by_its_replacement():
+    pool = RenderPool(None, None, 1)
+    try:
+        (worker,) = list(pool._workers)
+        worker.process.kill()
+        worker.process.join(10)
+        pdf = pool.render(LeafletRequest("dvt-walking", (), "en", "a4", PatientDetails()))
+        assert pdf.data[:5] == b"%PDF-"
+        assert [w.process.pid for w in pool._workers] != [worker.process.pid]
+        assert pool.health()["status"] == "ok"
+    finally:
+        pool.close()
