@@ -83,3 +83,15 @@ def built(tmp_path_factory):
             cache[args] = out
         return cache[args]
     return build
+
+
+@pytest.fixture(scope="module")
+def app():
+    """A discharge desk without render processes, for the tests that talk to its pages (one per module)."""
+    from leaflets.desk.app import create_app
+    return create_app(workers=0)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -33,16 +33,6 @@ def pdf_text(data: bytes) -> str:
     return normalise(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
 
 
-@pytest.fixture(scope="module")
-def app():
-    return create_app(workers=0)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def token(client, **headers) -> str:
     page = client.get("/", headers=headers)
     return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)

@@ -161,16 +161,6 @@ def test_a_dead_render_process_is_replaced_once_and_costs_only_its_own_request(t
 # --- HTTP details --------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def app():
-    return create_app(workers=0)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
 def desk(tmp_path_factory):
     running = Server(tmp_path_factory.mktemp("desk"), "--workers", "1")
     yield running
