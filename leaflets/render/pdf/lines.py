@@ -135,7 +135,7 @@ def pdf_text(text: str) -> str:
 # ActualText still reads real letters.
 
 _paragraph: ContextVar[tuple[int, str, list[int], list[int]]] = ContextVar("paragraph", default=(0, "", [], [0]))
-_glyph_texts: ContextVar[dict[tuple[str, int], str] | None] = ContextVar("glyph_texts", default=None)
+_glyph_texts: ContextVar[GlyphTexts | None] = ContextVar("glyph_texts", default=None)
 _reportlab_shape = _ttfonts.shapeFragWord
 _reportlab_to_unicode = _ttfonts.makeToUnicodeCMap
 _PRIVATE = range(0xE000, 0xF900)
@@ -160,10 +160,33 @@ def paragraph_context(text: str, rtl: bool) -> Iterator[None]:
         _paragraph.reset(token)
 
 
+class GlyphTexts:
+    """What each private-use glyph of one document was seen standing for, in which words.
+
+    A glyph can stand for different characters in different words (a Nastaliq form shared by letters
+    that differ only by their dots, a conjunct whose cluster also holds a vowel sign). Its text is the
+    one seen in the most words, then a real one before an empty one, then the shortest, then the first
+    in code order: a choice that does not depend on the order words were shaped in, nor on how often,
+    so caches and a paragraph wrapped twice cannot change a document's ToUnicode maps.
+    """
+
+    def __init__(self):
+        self._seen: dict[tuple[str, int], dict[str, set[str]]] = {}
+
+    def note(self, key: tuple[str, int], share: str, word: str) -> None:
+        self._seen.setdefault(key, {}).setdefault(share, set()).add(word)
+
+    def get(self, key: tuple[str, int]) -> str | None:
+        shares = self._seen.get(key)
+        if not shares:
+            return None
+        return min(shares, key=lambda share: (-len(shares[share]), share == "\u200c", len(share), share))
+
+
 @contextmanager
-def recording_glyph_texts() -> Iterator[dict[tuple[str, int], str]]:
+def recording_glyph_texts() -> Iterator[GlyphTexts]:
     """Collect, for one document, the characters each private-use glyph stands for."""
-    token = _glyph_texts.set({})
+    token = _glyph_texts.set(GlyphTexts())
     try:
         yield _glyph_texts.get()
     finally:
@@ -255,7 +278,7 @@ def _record(shaped, text: str):
         for position, key in enumerate(private):
             last = position == len(private) - 1
             share = "".join(rest) if last else (rest.pop(0) if len(rest) > len(private) - position else "")
-            texts.setdefault(key, share or "\u200c")  # an empty share: a zero-width non-joiner, never private use
+            texts.note(key, share or "\u200c", text)  # an empty share: a zero-width non-joiner, never private use
     return shaped
 
 
@@ -267,7 +290,7 @@ def _face_key(font_name: str) -> str:
 def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     """ReportLab's ToUnicode CMap, with private-use glyphs mapped to the characters they stand for
     and Arabic presentation forms to their letters."""
-    texts = _glyph_texts.get() or {}
+    texts = _glyph_texts.get() or GlyphTexts()
     face = fontname.split("+", 1)[-1]
     mapped = [texts.get((face, code)) or _letters(code) for code in subset]
     if not any(mapped):
