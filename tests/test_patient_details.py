@@ -129,3 +129,27 @@ def test_notes_that_would_break_the_page_budget_are_refused_saying_what_to_short
     assert result.code == 2 and not out.exists()
     assert "over the page budget" in result.err and "shorten the notes" in result.err
     assert "Traceback" not in result.err and "internal error" not in result.err
+
+
+@pytest.mark.parametrize("language", ["ar", "hi", "en"])
+def test_details_never_enter_the_renderers_word_cache(language):
+    """Shaped words are kept between leaflets for speed; what a nurse typed never is (in an English
+    leaflet too, where a name in Arabic or Hindi is shaped in a fallback face)."""
+    from leaflets.leaflet import PatientDetails
+    from leaflets.pipeline import LeafletRequest, open_brand, open_library, resolve_request
+    from leaflets.render.pdf import lines, render_pdf
+
+    details = PatientDetails(name="زبرجدة قرنفلية Quillon", clinician="डॉ॰ झिलमिल", notes="Ørkenvandring 蜻蛉",
+                             follow_up="ख़ुशबूदार क़िस्सा")
+    lines._shaped_words.clear()
+    leaflet = resolve_request(open_library().load("dvt-walking"),
+                              LeafletRequest("dvt-walking", ("femoral",), language, patient=details,
+                                             allow_overdue=True), open_brand())
+    render_pdf(leaflet, "a4")
+    cached = " ".join(part[3] for key in lines._shaped_words for part in key[3]) + " " + \
+        " ".join(key[2] for key in lines._shaped_words)
+    if language != "en":  # English is not shaped: only the Arabic and Hindi details would be
+        assert lines._shaped_words, "the leaflet's own words are cached"
+    typed = [word for value in (details.name, details.clinician, details.notes, details.follow_up)
+             for word in value.split()]
+    assert not [word for word in typed if word in cached]

@@ -6,7 +6,7 @@ page break, so the tagged PDF stays whole when ReportLab splits it.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from copy import copy
 
 from reportlab import rl_config
@@ -18,7 +18,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
 from ..tagging import Element, Tagger
-from .lines import paragraph_context, pdf_text, visual_line, words as line_words
+from .lines import not_cached, paragraph_context, pdf_text, visual_line, words as line_words
 from .styles import BODY
 
 
@@ -77,11 +77,13 @@ class SpokenParagraph(RLParagraph):
     continued = False         # the second part of a split paragraph: no second label
     continues = False         # the first part of a split paragraph: its last word is not the paragraph's
     bidi = False              # has right-to-left words: each line's words are put in display order
+    private = False           # patient details: its words are never kept in the renderer's caches
     _marked = False           # drawn once already: a repeated table header is an artifact
 
     def breakLines(self, width):
         text = "".join(getattr(frag, "text", "") for frag in self.frags)
-        with paragraph_context(text, self.style.wordWrap == "RTL"):
+        private = not_cached() if self.private else nullcontext()
+        with paragraph_context(text, self.style.wordWrap == "RTL"), private:
             return super().breakLines(width)
 
     def split(self, available_width, available_height):
@@ -90,7 +92,7 @@ class SpokenParagraph(RLParagraph):
         parts = super().split(available_width, available_height)
         if len(parts) == 2:
             for part in parts:
-                for name in ("tagger", "tag", "label", "label_tag", "label_colour", "bidi", "link"):
+                for name in ("tagger", "tag", "label", "label_tag", "label_colour", "bidi", "link", "private"):
                     setattr(part, name, getattr(self, name))
             parts[1].continued = True
             parts[0].continues = True

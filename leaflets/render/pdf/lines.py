@@ -217,7 +217,7 @@ def shape_word(word, features=None, force=False):
         return _reportlab_shape(word)
     text = "".join(piece for _, piece in parts)
     if not text or (_paragraph.get()[0] == 0 and not has_rtl(text)):
-        return _record(_reportlab_shape(word), text)
+        return _shaped(word, text)
     char_levels = _word_levels(text)
     runs: list[tuple[int, list]] = []  # (level, [(frag, text), ...]) in reading order
     index = 0
@@ -239,22 +239,76 @@ def shape_word(word, features=None, force=False):
             # Only neutral characters (punctuation) at a right-to-left level: HarfBuzz would set them
             # left to right, so they are given to it in display order, mirrored: "(" shows as ")".
             pieces = [(frag, "".join(_MIRRORS.get(c, c) for c in reversed(piece))) for frag, piece in reversed(pieces)]
-        width = sum(pdfmetrics.stringWidth(piece, frag.fontName, frag.fontSize) for frag, piece in pieces)
-        shaped = _record(_reportlab_shape([width, *pieces], force=True), run_text)
-        for _, piece in shaped[1:]:
-            for item in getattr(piece, "__shapeData__", ()):
-                item.level = level
+        shaped = _shaped([None, *pieces], run_text, level)
         result[0] += shaped[0]
         result.extend(shaped[1:])
     return result
 
 
-def _record(shaped, text: str):
-    """Note the characters each private-use glyph of a shaped word stands for (its HarfBuzz cluster,
-    less the characters other glyphs of the cluster show), for the document's ToUnicode maps."""
+# Words shaped before, by their fonts, sizes, text and level: a leaflet shapes each word about three
+# times (measuring page 1, laying out, splitting) and most words recur across leaflets. Saves two
+# thirds of the shaping of an Arabic or Hindi leaflet. Bounded; patient details never enter it.
+_shaped_words: dict[tuple, tuple] = {}
+_SHAPED_WORDS_LIMIT = 50_000
+_uncached: ContextVar[bool] = ContextVar("uncached", default=False)
+
+
+@contextmanager
+def not_cached() -> Iterator[None]:
+    """Text shaped inside this block (patient details typed at discharge) is never kept in a cache."""
+    token = _uncached.set(True)
+    try:
+        yield
+    finally:
+        _uncached.reset(token)
+
+
+def _shaped(word, text: str, level: int | None = None):
+    """ReportLab's shaping of one word (level None) or of one run of a level (word[0] is None: the
+    width is measured here, shaping is forced, every glyph gets the level), with its private-use
+    glyphs noted for this document's ToUnicode maps."""
+    frags: list = []          # the word's frags, each once: cached words refer to them by position
+    key_parts = []
+    for frag, piece in word[1:]:
+        position = next((i for i, known in enumerate(frags) if known is frag), len(frags))
+        if position == len(frags):
+            frags.append(frag)
+        key_parts.append((position, frag.fontName, frag.fontSize, piece))
+    key = (word.__class__, level, text, tuple(key_parts))
+    known = _shaped_words.get(key)
+    if known is None:
+        if level is None:
+            shaped = _reportlab_shape(word)
+        else:
+            word[0] = sum(pdfmetrics.stringWidth(piece, frag.fontName, frag.fontSize) for frag, piece in word[1:])
+            shaped = _reportlab_shape(word, force=True)
+            for _, piece in shaped[1:]:
+                for item in getattr(piece, "__shapeData__", ()):
+                    item.level = level
+        template = None if shaped is word else (
+            shaped.__class__, shaped[0], tuple((next(i for i, f in enumerate(frags) if f is frag), piece)
+                                               for frag, piece in shaped[1:]))
+        known = (template, _glyph_notes(shaped, text))
+        if not _uncached.get():
+            if len(_shaped_words) >= _SHAPED_WORDS_LIMIT:
+                _shaped_words.clear()
+            _shaped_words[key] = known
+    template, notes = known
     texts = _glyph_texts.get()
-    if texts is None or not isinstance(shaped, _ttfonts.ShapedFragWord):
-        return shaped
+    if texts is not None:
+        for glyph, share in notes:
+            texts.note(glyph, share, text)
+    if template is None:
+        return word
+    kind, width, pieces = template
+    return kind([width, *((frags[position], piece) for position, piece in pieces)])
+
+
+def _glyph_notes(shaped, text: str) -> list[tuple[tuple[str, int], str]]:
+    """The characters each private-use glyph of a shaped word stands for (its HarfBuzz cluster, less
+    the characters other glyphs of the cluster show), for the document's ToUnicode maps."""
+    if not isinstance(shaped, _ttfonts.ShapedFragWord):
+        return []
     glyphs = []  # (face, code, cluster)
     for frag, piece in shaped[1:]:
         data = getattr(piece, "__shapeData__", None)
@@ -263,7 +317,8 @@ def _record(shaped, text: str):
         face = _face_key(frag.fontName)
         glyphs += [(face, ord(char), item.cluster) for char, item in zip(piece, data)]
     if not any(code in _PRIVATE for _, code, _ in glyphs):
-        return shaped
+        return []
+    notes = []
     starts = sorted({cluster for *_, cluster in glyphs if 0 <= cluster < len(text)})
     for number, start in enumerate(starts):
         end = starts[number + 1] if number + 1 < len(starts) else len(text)
@@ -278,8 +333,8 @@ def _record(shaped, text: str):
         for position, key in enumerate(private):
             last = position == len(private) - 1
             share = "".join(rest) if last else (rest.pop(0) if len(rest) > len(private) - position else "")
-            texts.note(key, share or "\u200c", text)  # an empty share: a zero-width non-joiner, never private use
-    return shaped
+            notes.append((key, share or "\u200c"))  # an empty share: a zero-width non-joiner, never private use
+    return notes
 
 
 def _face_key(font_name: str) -> str:
