@@ -120,3 +120,14 @@ def test_sources_in_an_arabic_leaflet_read_left_to_right(built):
     squeezed = "".join(extract_text(str(built["ar"])).split())
     assert "https://www.nhs.uk/conditions/deep-vein-thrombosis-dvt/" in squeezed
     assert "ACCPguidelines.CHEST,2012." in squeezed
+
+
+def test_a_long_web_address_broken_over_lines_keeps_every_character(tmp_path):
+    """The femoral leaflet cites a web address longer than a line: broken where it reaches the margin,
+    its ':', '.' and digits still print as themselves, not as boxes."""
+    from pdfminer.high_level import extract_text
+    out = tmp_path / "femoral-ar.pdf"
+    result = run_generate("build", "--lang", "ar", "--profile", "femoral", "--allow-overdue", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    squeezed = "".join(extract_text(str(out)).split())
+    assert "https://www.mdedge.com/familymedicine/article/65235/cardiology/should-patients-acute-dvt-limit-activity" in squeezed

@@ -79,12 +79,22 @@ class SpokenParagraph(RLParagraph):
     bidi = False              # has right-to-left words: each line's words are put in display order
     private = False           # patient details: its words are never kept in the renderer's caches
     _marked = False           # drawn once already: a repeated table header is an artifact
+    _broken = None            # (widths, style, frags, lines): the last breaking of this paragraph
 
     def breakLines(self, width):
+        # A paragraph is measured two or three times at the same width (page 1's height, its frame,
+        # its table or KeepTogether): its lines are broken once (a quarter of a shaped leaflet's time).
+        widths = tuple(width) if isinstance(width, (list, tuple)) else width
+        if self._broken is not None:
+            known, style, frags, lines = self._broken
+            if known == widths and style is self.style and frags is self.frags:
+                return lines
         text = "".join(getattr(frag, "text", "") for frag in self.frags)
         private = not_cached() if self.private else nullcontext()
         with paragraph_context(text, self.style.wordWrap == "RTL"), private:
-            return super().breakLines(width)
+            lines = super().breakLines(width)
+        self._broken = (widths, self.style, self.frags, lines)
+        return lines
 
     def split(self, available_width, available_height):
         if not getattr(self, "allowSplitting", 1):
