@@ -194,7 +194,10 @@ def recording_glyph_texts() -> Iterator[GlyphTexts]:
 
 
 def has_rtl(text: str) -> bool:
-    return any(unicodedata.bidirectional(char) in _RTL_CLASSES for char in text)
+    # Every right-to-left letter lies at U+0590 or above: most texts are answered by one C-speed max().
+    if not text or max(text) < "\u0590":
+        return False
+    return any(unicodedata.bidirectional(char) in _RTL_CLASSES for char in set(text))
 
 
 def _word_levels(word: str) -> list[int]:
