@@ -82,17 +82,26 @@ class SpokenParagraph(RLParagraph):
     _broken = None            # (widths, style, frags, lines): the last breaking of this paragraph
 
     def breakLines(self, width):
-        # A paragraph is measured two or three times at the same width (page 1's height, its frame,
-        # its table or KeepTogether): its lines are broken once (a quarter of a shaped leaflet's time).
+        return self._broken_once(width, self._break_lines)
+
+    def breakLinesCJK(self, width):
+        return self._broken_once(width, super().breakLinesCJK)
+
+    def _break_lines(self, width):
+        text = "".join(getattr(frag, "text", "") for frag in self.frags)
+        private = not_cached() if self.private else nullcontext()
+        with paragraph_context(text, self.style.wordWrap == "RTL"), private:
+            return super().breakLines(width)
+
+    def _broken_once(self, width, breaking):
+        """A paragraph is measured two or three times at the same width (page 1's height, its frame,
+        its table or KeepTogether): its lines are broken once (a quarter of a shaped leaflet's time)."""
         widths = tuple(width) if isinstance(width, (list, tuple)) else width
         if self._broken is not None:
             known, style, frags, lines = self._broken
             if known == widths and style is self.style and frags is self.frags:
                 return lines
-        text = "".join(getattr(frag, "text", "") for frag in self.frags)
-        private = not_cached() if self.private else nullcontext()
-        with paragraph_context(text, self.style.wordWrap == "RTL"), private:
-            lines = super().breakLines(width)
+        lines = breaking(width)
         self._broken = (widths, self.style, self.frags, lines)
         return lines
 

@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph as RLParagraph
 
 from ...fonts import draws, font_file_of
 from ...substitute import fill
@@ -31,6 +32,7 @@ class PageFurniture:
 
     def __init__(self, layout: Layout):
         self.layout = layout
+        self._lines: dict[tuple, RLParagraph] = {}   # this document's band and footer lines, by text and look
 
     def size(self, points: float) -> float:
         """A furniture type size: scaled with the print, and never under the body size in large print
@@ -145,11 +147,14 @@ class PageFurniture:
             canv.restoreState()
             return
         align = TA_LEFT if (rtl == at_end) else TA_RIGHT
-        style = ParagraphStyle("band", parent=lay.styles.body, fontName=font, fontSize=size, leading=size * 1.2,
-                               textColor=colour, alignment=align, spaceAfter=0)
-        paragraph = lay.para(text, style, bold=font == lay.fonts.bold)
-        paragraph.wrap(width, size * 3)
-        paragraph.drawOn(canv, x, baseline - size * 0.25 - (paragraph.height - style.leading))
+        key = (text, font, size, str(colour), align, width)
+        paragraph = self._lines.get(key)
+        if paragraph is None:  # the same band and footer on every page: set once per document
+            style = ParagraphStyle("band", parent=lay.styles.body, fontName=font, fontSize=size, leading=size * 1.2,
+                                   textColor=colour, alignment=align, spaceAfter=0)
+            paragraph = self._lines[key] = lay.para(text, style, bold=font == lay.fonts.bold)
+            paragraph.wrap(width, size * 3)
+        paragraph.drawOn(canv, x, baseline - size * 0.25 - (paragraph.height - paragraph.style.leading))
 
     def watermark(self, canv: Canvas) -> None:
         """Draft content: a pale mark across the page, under the text (drawn before it)."""
