@@ -142,12 +142,13 @@ def test_details_never_enter_the_renderers_word_cache(language):
     details = PatientDetails(name="زبرجدة قرنفلية Quillon", clinician="डॉ॰ झिलमिल", notes="Ørkenvandring 蜻蛉",
                              follow_up="ख़ुशबूदार क़िस्सा")
     lines._shaped_words.clear()
+    lines._paragraph_levels.clear()
     leaflet = resolve_request(open_library().load("dvt-walking"),
                               LeafletRequest("dvt-walking", ("femoral",), language, patient=details,
                                              allow_overdue=True), open_brand())
     render_pdf(leaflet, "a4")
     cached = " ".join(part[3] for key in lines._shaped_words for part in key[3]) + " " + \
-        " ".join(key[2] for key in lines._shaped_words)
+        " ".join(key[2] for key in lines._shaped_words) + " " + " ".join(text for text, _ in lines._paragraph_levels)
     if language != "en":  # English is not shaped: only the Arabic and Hindi details would be
         assert lines._shaped_words, "the leaflet's own words are cached"
     typed = [word for value in (details.name, details.clinician, details.notes, details.follow_up)

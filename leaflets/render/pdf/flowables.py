@@ -90,7 +90,7 @@ class SpokenParagraph(RLParagraph):
     def _break_lines(self, width):
         text = "".join(getattr(frag, "text", "") for frag in self.frags)
         private = not_cached() if self.private else nullcontext()
-        with paragraph_context(text, self.style.wordWrap == "RTL"), private:
+        with private, paragraph_context(text, self.style.wordWrap == "RTL"):
             return super().breakLines(width)
 
     def _broken_once(self, width, breaking):

@@ -136,6 +136,10 @@ def pdf_text(text: str) -> str:
 
 _paragraph: ContextVar[tuple[int, str, list[int], list[int]]] = ContextVar("paragraph", default=(0, "", [], [0]))
 _glyph_texts: ContextVar[GlyphTexts | None] = ContextVar("glyph_texts", default=None)
+_uncached: ContextVar[bool] = ContextVar("uncached", default=False)   # see not_cached
+# Paragraphs' bidi levels by text and base level; patient details never enter it (bounded).
+_paragraph_levels: dict[tuple[str, int], list[int]] = {}
+_PARAGRAPH_LEVELS_LIMIT = 10_000
 _reportlab_shape = _ttfonts.shapeFragWord
 _reportlab_to_unicode = _ttfonts.makeToUnicodeCMap
 _PRIVATE = range(0xE000, 0xF900)
@@ -152,7 +156,7 @@ def paragraph_context(text: str, rtl: bool) -> Iterator[None]:
     in "Riverside Hospital, Level 2" stays with the English words around it).
     """
     base = 1 if rtl else 0
-    resolved = levels(text, base) if (rtl or has_rtl(text)) else []
+    resolved = [] if not (rtl or has_rtl(text)) else levels(text, base) if _uncached.get() else _levels(text, base)
     token = _paragraph.set((base, text, resolved, [0]))
     try:
         yield
@@ -181,6 +185,16 @@ class GlyphTexts:
         if not shares:
             return None
         return min(shares, key=lambda share: (-len(shares[share]), share == "\u200c", len(share), share))
+
+
+def _levels(text: str, base: int) -> list[int]:
+    """A paragraph's levels, resolved once for all its breakings and leaflets (read, never changed)."""
+    known = _paragraph_levels.get((text, base))
+    if known is None:
+        if len(_paragraph_levels) >= _PARAGRAPH_LEVELS_LIMIT:
+            _paragraph_levels.clear()
+        known = _paragraph_levels[(text, base)] = levels(text, base)
+    return known
 
 
 @contextmanager
@@ -253,7 +267,6 @@ def shape_word(word, features=None, force=False):
 # thirds of the shaping of an Arabic or Hindi leaflet. Bounded; patient details never enter it.
 _shaped_words: dict[tuple, tuple] = {}
 _SHAPED_WORDS_LIMIT = 50_000
-_uncached: ContextVar[bool] = ContextVar("uncached", default=False)
 
 
 @contextmanager
@@ -270,10 +283,11 @@ def _shaped(word, text: str, level: int | None = None):
     """ReportLab's shaping of one word (level None) or of one run of a level (word[0] is None: the
     width is measured here, shaping is forced, every glyph gets the level), with its private-use
     glyphs noted for this document's ToUnicode maps."""
-    frags: list = []          # the word's frags, each once: cached words refer to them by position
+    positions: dict[int, int] = {}   # the word's frags, each once: cached words refer to them by position
+    frags: list = []
     key_parts = []
     for frag, piece in word[1:]:
-        position = next((i for i, known in enumerate(frags) if known is frag), len(frags))
+        position = positions.setdefault(id(frag), len(frags))
         if position == len(frags):
             frags.append(frag)
         key_parts.append((position, frag.fontName, frag.fontSize, piece))
@@ -289,8 +303,7 @@ def _shaped(word, text: str, level: int | None = None):
                 for item in getattr(piece, "__shapeData__", ()):
                     item.level = level
         template = None if shaped is word else (
-            shaped.__class__, shaped[0], tuple((next(i for i, f in enumerate(frags) if f is frag), piece)
-                                               for frag, piece in shaped[1:]))
+            shaped.__class__, shaped[0], tuple((positions[id(frag)], piece) for frag, piece in shaped[1:]))
         known = (template, _glyph_notes(shaped, text))
         if not _uncached.get():
             if len(_shaped_words) >= _SHAPED_WORDS_LIMIT:
