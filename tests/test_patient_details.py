@@ -132,23 +132,25 @@ def test_notes_that_would_break_the_page_budget_are_refused_saying_what_to_short
 
 
 @pytest.mark.parametrize("language", ["ar", "hi", "en"])
-def test_details_never_enter_the_renderers_word_cache(language):
-    """Shaped words are kept between leaflets for speed; what a nurse typed never is (in an English
-    leaflet too, where a name in Arabic or Hindi is shaped in a fallback face)."""
+def test_details_never_enter_the_renderers_caches(language):
+    """Parsed paragraphs, bidi levels and shaped words are kept between leaflets for speed; what a
+    nurse typed never is (in an English leaflet too, where a name in Arabic is shaped in a fallback face)."""
     from leaflets.leaflet import PatientDetails
     from leaflets.pipeline import LeafletRequest, open_brand, open_library, resolve_request
-    from leaflets.render.pdf import lines, render_pdf
+    from leaflets.render.pdf import flowables, lines, render_pdf
 
     details = PatientDetails(name="زبرجدة قرنفلية Quillon", clinician="डॉ॰ झिलमिल", notes="Ørkenvandring 蜻蛉",
                              follow_up="ख़ुशबूदार क़िस्सा")
     lines._shaped_words.clear()
     lines._paragraph_levels.clear()
+    flowables._parsed.clear()
     leaflet = resolve_request(open_library().load("dvt-walking"),
                               LeafletRequest("dvt-walking", ("femoral",), language, patient=details,
                                              allow_overdue=True), open_brand())
     render_pdf(leaflet, "a4")
     cached = " ".join(part[3] for key in lines._shaped_words for part in key[3]) + " " + \
-        " ".join(key[2] for key in lines._shaped_words) + " " + " ".join(text for text, _ in lines._paragraph_levels)
+        " ".join(key[2] for key in lines._shaped_words) + " " + " ".join(text for text, _ in lines._paragraph_levels) + \
+        " ".join(text for text, _ in flowables._parsed)
     if language != "en":  # English is not shaped: only the Arabic and Hindi details would be
         assert lines._shaped_words, "the leaflet's own words are cached"
     typed = [word for value in (details.name, details.clinician, details.notes, details.follow_up)

@@ -55,6 +55,11 @@ class FirstPageEnd(Flowable):
         self.layout.first_page_end = self.canv.getPageNumber()
 
 
+# Parsed paragraph markup by text and style (see SpokenParagraph._setup); bounded.
+_parsed: dict[tuple, tuple[str, list]] = {}
+_PARSED_LIMIT = 20_000
+
+
 class SpokenParagraph(RLParagraph):
     """A paragraph that is tagged for screen readers and tells them its words in reading order.
 
@@ -80,6 +85,30 @@ class SpokenParagraph(RLParagraph):
     private = False           # patient details: its words are never kept in the renderer's caches
     _marked = False           # drawn once already: a repeated table header is an artifact
     _broken = None            # (widths, style, frags, lines): the last breaking of this paragraph
+
+    def __init__(self, text, style=None, *args, private: bool = False, **kwargs):
+        self.private = private
+        super().__init__(text, style, *args, **kwargs)
+
+    def _setup(self, text, style, bulletText, frags, cleaner):
+        """Markup met before in the same style is not parsed again: its frags are copied (parsing is an
+        eighth of an English leaflet's time). Patient details are parsed afresh and never kept."""
+        if frags is not None or bulletText is not None or self.private:
+            return super()._setup(text, style, bulletText, frags, cleaner)
+        try:
+            key = (text, tuple(item for item in style.__dict__.items() if item[0] not in ("parent", "name")))
+            known = _parsed.get(key)
+        except TypeError:  # a style with a value that cannot be a key
+            return super()._setup(text, style, bulletText, frags, cleaner)
+        if known is None:
+            super()._setup(text, style, bulletText, frags, cleaner)
+            if self.style is style and self.bulletText is None and not any(hasattr(f, "cbDefn") for f in self.frags):
+                if len(_parsed) >= _PARSED_LIMIT:
+                    _parsed.clear()
+                _parsed[key] = (self.text, [frag.clone() for frag in self.frags])
+            return
+        self.text, self.frags = known[0], [frag.clone() for frag in known[1]]
+        self.style, self.bulletText, self.debug = style, None, 0
 
     def breakLines(self, width):
         return self._broken_once(width, self._break_lines)

@@ -73,9 +73,7 @@ class Layout:
         fonts = for_any_script(self.fonts, text)
         if fonts is not self.fonts and not style.shaping:
             style = ParagraphStyle(style.name + "-any-script", parent=style, shaping=1)
-        paragraph = self.para(text, style, tag, markup=any_script_markup(text, fonts))
-        paragraph.private = True
-        return paragraph
+        return self.para(text, style, tag, markup=any_script_markup(text, fonts), private=True)
 
     def item(self, parent: Element, text: str, style: ParagraphStyle, label: str = "", markup: str | None = None,
              cls=None) -> RLParagraph:
