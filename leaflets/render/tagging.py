@@ -99,7 +99,7 @@ class Tagger:
             tree = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
             parents: dict[int, dict[int, pikepdf.Object]] = {}
             annotations: list[tuple[pikepdf.Object, pikepdf.Object]] = []   # (annotation, its Link element)
-            document = self._write(pdf, self.root, tree, pages, parents, annotations)
+            document = self._write(pdf, self.root, tree, [page.obj for page in pages], parents, annotations)
             tree.K = Array([document])
             nums = Array()
             for index, page in enumerate(pages):
@@ -124,30 +124,32 @@ class Tagger:
             return out.getvalue()
 
     def _write(self, pdf, element: Element, parent, pages, parents, annotations) -> pikepdf.Object:
-        node = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + element.role), P=parent))
+        # Every entry but the kids in one dictionary: each separate assignment is a call into qpdf.
+        entries = {"/Type": Name.StructElem, "/S": Name("/" + element.role), "/P": parent}
         if element.alt:
-            node.Alt = pikepdf.String(element.alt)
+            entries["/Alt"] = pikepdf.String(element.alt)
         if element.actual_text:
-            node.ActualText = pikepdf.String(element.actual_text)
+            entries["/ActualText"] = pikepdf.String(element.actual_text)
         if element.lang is not None:  # "" says the language is unknown (ISO 32000-1, 14.9.2.1)
-            node.Lang = pikepdf.String(element.lang)
+            entries["/Lang"] = pikepdf.String(element.lang)
         if element.attributes:
-            node.A = Dictionary({f"/{k}": (Name("/" + v) if isinstance(v, str) else v)
-                                 for k, v in element.attributes.items()})
+            entries["/A"] = Dictionary({f"/{k}": (Name("/" + v) if isinstance(v, str) else v)
+                                        for k, v in element.attributes.items()})
         marks = [c for c in element.children if not isinstance(c, Element)]
         home = marks[0][0] if marks else None  # content on the element's own page is referred to by MCID alone
         if home is not None:
-            node.Pg = pages[home].obj
+            entries["/Pg"] = pages[home]
+        node = pdf.make_indirect(Dictionary(entries))
         kids = []
         for child in element.children:
             if isinstance(child, Element):
                 kids.append(self._write(pdf, child, node, pages, parents, annotations))
             else:
                 page, mcid = child
-                kids.append(mcid if page == home else Dictionary(Type=Name.MCR, Pg=pages[page].obj, MCID=mcid))
+                kids.append(mcid if page == home else Dictionary(Type=Name.MCR, Pg=pages[page], MCID=mcid))
                 parents.setdefault(page, {})[mcid] = node
         for link in element.links:
-            page = pages[link.page].obj
+            page = pages[link.page]
             annotation = pdf.make_indirect(Dictionary(
                 Type=Name.Annot, Subtype=Name.Link, Rect=Array(link.rect), Border=Array([0, 0, 0]), F=4,
                 Contents=pikepdf.String(link.contents), A=Dictionary(S=Name.URI, URI=pikepdf.String(link.uri))))
