@@ -11,6 +11,7 @@ import unicodedata
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
+from itertools import groupby
 from typing import Iterator
 from xml.sax.saxutils import escape
 
@@ -392,20 +393,27 @@ def visual_line(line, base: int):
             continue
         text = frag.text
         data = getattr(text, "__shapeData__", None)
-        for index, char in enumerate(text):
-            # A space between words has no level of its own; a space inside a shaped run (a no-break
-            # space) keeps its run's, since the run's glyphs are already in display order.
-            shaped = getattr(data[index], "level", None) if data else None
-            level = None if char == " " and shaped is None else _level_of(char, data[index] if data else None, base)
-            if units and units[-1][0] is frag and units[-1][3] == level and units[-1][2] == index:
-                units[-1][2] = index + 1
-            else:
-                units.append([frag, index, index + 1, level])
-    for position, unit in enumerate(units):  # a space between two runs takes the lower level (N1, N2)
-        if unit[3] is None:
-            left = next((u[3] for u in reversed(units[:position]) if u[3] is not None), base)
-            right = next((u[3] for u in units[position + 1:] if u[3] is not None), base)
-            unit[3] = min(left, right)
+        # A space between words has no level of its own; a space inside a shaped run (a no-break
+        # space) keeps its run's, since the run's glyphs are already in display order.
+        shaped = [getattr(item, "level", None) for item in data] if data else [None] * len(text)
+        char_levels = [level if level is not None else None if char == " " else _char_level(char, base)
+                       for char, level in zip(text, shaped)]
+        start = 0
+        for level, run in groupby(char_levels):
+            end = start + sum(1 for _ in run)
+            units.append([frag, start, end, level])
+            start = end
+    # A space between two runs takes the lower of their levels (N1, N2); the line's ends count as base.
+    left = [base] * len(units)
+    for position in range(1, len(units)):
+        before = units[position - 1][3]
+        left[position] = left[position - 1] if before is None else before
+    right = base
+    for position in range(len(units) - 1, -1, -1):
+        if units[position][3] is None:
+            units[position][3] = min(left[position], right)
+        else:
+            right = units[position][3]
     order = visual_order([unit[3] for unit in units])
     if order == list(range(len(units))) and not base:
         return line
@@ -422,11 +430,9 @@ def visual_line(line, base: int):
     return line.clone(words=frags)
 
 
-def _level_of(char: str, data, base: int) -> int:
-    """A glyph's level from its shaping, or, for text that was not shaped, from its character."""
-    level = getattr(data, "level", None)
-    if level is not None:
-        return level
+@lru_cache(maxsize=4096)
+def _char_level(char: str, base: int) -> int:
+    """The level of a character that was not shaped in a line of this base level."""
     kind = unicodedata.bidirectional(char)
     if kind in _RTL_CLASSES:
         return 1
