@@ -234,7 +234,9 @@ def shape_word(word, features=None, force=False):
     if not parts or any(hasattr(frag, "cbDefn") for frag, _ in parts):
         return _reportlab_shape(word)
     text = "".join(piece for _, piece in parts)
-    if not text or (_paragraph.get()[0] == 0 and not has_rtl(text)):
+    base, paragraph, resolved, _ = _paragraph.get()
+    # In a left-to-right paragraph with no right-to-left letter (no levels resolved), no word has one.
+    if not text or (base == 0 and ((paragraph and not resolved) or not has_rtl(text))):
         return _shaped(word, text)
     char_levels = _word_levels(text)
     runs: list[tuple[int, list]] = []  # (level, [(frag, text), ...]) in reading order
