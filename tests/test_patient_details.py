@@ -144,13 +144,14 @@ def test_details_never_enter_the_renderers_caches(language):
     lines._shaped_words.clear()
     lines._paragraph_levels.clear()
     flowables._parsed.clear()
+    flowables._broken_lines.clear()
     leaflet = resolve_request(open_library().load("dvt-walking"),
                               LeafletRequest("dvt-walking", ("femoral",), language, patient=details,
                                              allow_overdue=True), open_brand())
     render_pdf(leaflet, "a4")
     cached = " ".join(part[3] for key in lines._shaped_words for part in key[3]) + " " + \
         " ".join(key[2] for key in lines._shaped_words) + " " + " ".join(text for text, _ in lines._paragraph_levels) + \
-        " ".join(text for text, _ in flowables._parsed)
+        " ".join(text for text, _ in flowables._parsed) + " ".join(key[0][0] for key in flowables._broken_lines)
     if language != "en":  # English is not shaped: only the Arabic and Hindi details would be
         assert lines._shaped_words, "the leaflet's own words are cached"
     typed = [word for value in (details.name, details.clinician, details.notes, details.follow_up)

@@ -18,7 +18,8 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
 from ..tagging import Element, Tagger
-from .lines import not_cached, paragraph_context, pdf_text, visual_line, words as line_words
+from .lines import (glyph_notes_journal, not_cached, paragraph_context, pdf_text, replay_glyph_notes, visual_line,
+                    words as line_words)
 from .styles import BODY
 
 
@@ -55,9 +56,12 @@ class FirstPageEnd(Flowable):
         self.layout.first_page_end = self.canv.getPageNumber()
 
 
-# Parsed paragraph markup by text and style (see SpokenParagraph._setup); bounded.
+# Parsed paragraph markup by text and style (see SpokenParagraph._setup), and the lines it was broken
+# into by width, with the glyph notes its shaping made (see SpokenParagraph._broken_once); bounded.
 _parsed: dict[tuple, tuple[str, list]] = {}
 _PARSED_LIMIT = 20_000
+_broken_lines: dict[tuple, tuple] = {}
+_BROKEN_LINES_LIMIT = 20_000
 
 
 class SpokenParagraph(RLParagraph):
@@ -85,6 +89,7 @@ class SpokenParagraph(RLParagraph):
     private = False           # patient details: its words are never kept in the renderer's caches
     _marked = False           # drawn once already: a repeated table header is an artifact
     _broken = None            # (widths, style, frags, lines): the last breaking of this paragraph
+    _parse_key = None         # ((markup, style), frags) when parsed from markup that is not a patient's
 
     def __init__(self, text, style=None, *args, private: bool = False, **kwargs):
         self.private = private
@@ -106,9 +111,11 @@ class SpokenParagraph(RLParagraph):
                 if len(_parsed) >= _PARSED_LIMIT:
                     _parsed.clear()
                 _parsed[key] = (self.text, [frag.clone() for frag in self.frags])
+                self._parse_key = key, self.frags
             return
         self.text, self.frags = known[0], [frag.clone() for frag in known[1]]
         self.style, self.bulletText, self.debug = style, None, 0
+        self._parse_key = key, self.frags
 
     def breakLines(self, width):
         return self._broken_once(width, self._break_lines)
@@ -124,13 +131,27 @@ class SpokenParagraph(RLParagraph):
 
     def _broken_once(self, width, breaking):
         """A paragraph is measured two or three times at the same width (page 1's height, its frame,
-        its table or KeepTogether): its lines are broken once (a quarter of a shaped leaflet's time)."""
+        its table or KeepTogether), and most paragraphs recur in the next leaflet: the same markup in
+        the same style is broken once per width (a third of a shaped leaflet's time). The lines are
+        only read afterwards (drawing swaps in display-order copies and puts them back)."""
         widths = tuple(width) if isinstance(width, (list, tuple)) else width
         if self._broken is not None:
             known, style, frags, lines = self._broken
             if known == widths and style is self.style and frags is self.frags:
                 return lines
-        lines = breaking(width)
+        parsed = self._parse_key
+        shared = (parsed[0], widths) if parsed is not None and parsed[1] is self.frags else None
+        known = _broken_lines.get(shared) if shared is not None else None
+        if known is None:
+            with glyph_notes_journal() as notes:
+                lines = breaking(width)
+            if shared is not None:
+                if len(_broken_lines) >= _BROKEN_LINES_LIMIT:
+                    _broken_lines.clear()
+                _broken_lines[shared] = (lines, notes)
+        else:
+            lines, notes = known
+            replay_glyph_notes(notes)  # this document's ToUnicode maps need what the shaping noted
         self._broken = (widths, self.style, self.frags, lines)
         return lines
 

@@ -198,6 +198,30 @@ def _levels(text: str, base: int) -> list[int]:
     return known
 
 
+_journal: ContextVar[list | None] = ContextVar("journal", default=None)
+
+
+@contextmanager
+def glyph_notes_journal() -> Iterator[list[tuple[tuple[str, int], str, str]]]:
+    """The glyph notes made inside this block, kept so that a cached result can make them again."""
+    journal: list[tuple[tuple[str, int], str, str]] = []
+    token = _journal.set(journal)
+    try:
+        yield journal
+    finally:
+        _journal.reset(token)
+
+
+def replay_glyph_notes(notes: list[tuple[tuple[str, int], str, str]]) -> None:
+    """Note (glyph, text it stands for, word) for this document's ToUnicode maps, and in the journal."""
+    texts, journal = _glyph_texts.get(), _journal.get()
+    if texts is not None:
+        for glyph, share, word in notes:
+            texts.note(glyph, share, word)
+    if journal is not None:
+        journal.extend(notes)
+
+
 @contextmanager
 def recording_glyph_texts() -> Iterator[GlyphTexts]:
     """Collect, for one document, the characters each private-use glyph stands for."""
@@ -313,10 +337,8 @@ def _shaped(word, text: str, level: int | None = None):
                 _shaped_words.clear()
             _shaped_words[key] = known
     template, notes = known
-    texts = _glyph_texts.get()
-    if texts is not None:
-        for glyph, share in notes:
-            texts.note(glyph, share, text)
+    if notes:
+        replay_glyph_notes([(glyph, share, text) for glyph, share in notes])
     if template is None:
         return word
     kind, width, pieces = template
