@@ -200,15 +200,16 @@ class SpokenParagraph(RLParagraph):
     def _draw_lines(self):
         """ReportLab draws the words of a line in the order they are stored; a line with right-to-left
         words is drawn from a copy in display order, so splitting still sees reading order."""
-        lines = self.blPara.lines
-        if not self.bidi or self.blPara.kind != 1:
+        broken = self.blPara
+        if not self.bidi or broken.kind != 1:
             return super().draw()
         base = 1 if self.style.wordWrap == "RTL" else 0
-        self.blPara.lines = [visual_line(line, base) for line in lines]
+        self.blPara = copy(broken)  # the broken lines may be shared with other paragraphs: never changed
+        self.blPara.lines = [visual_line(line, base) for line in broken.lines]
         try:
             super().draw()
         finally:
-            self.blPara.lines = lines
+            self.blPara = broken
 
     @contextmanager
     def _line_end_spaces(self):
@@ -241,11 +242,12 @@ class SpokenParagraph(RLParagraph):
                 line = copy(line)
                 line.words = frags
                 spaced.append(line)
-        para.lines = spaced
+        self.blPara = copy(para)  # the broken lines may be shared with other paragraphs: never changed
+        self.blPara.lines = spaced
         try:
             yield
         finally:
-            para.lines = lines
+            self.blPara = para
 
     def _spaces_after(self, texts: list[str]) -> list[bool]:
         """For each drawn line, whether the paragraph's text has a space where it ends; after the last
