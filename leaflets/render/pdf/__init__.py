@@ -6,11 +6,25 @@ tables), `layout` (what one build shares), `page` (header, footer, page
 numbers, DRAFT mark, logo), `story` (blocks to flowables), `qr` (the QR code to
 the web version) and `document` (the page templates and the build). Output is byte-for-byte reproducible
 (ReportLab's invariant mode; no clock is read).
+
+Content text met once is kept for the next leaflet (parsed markup, broken lines, bidi levels,
+shaped words; never a patient's details): `forget_cached_text` empties those caches.
 """
 
 from __future__ import annotations
 
+from . import flowables, lines
 from .document import RenderedPdf, render_pdf
 from .styles import PAPER_SIZES, PrintOptions
 
-__all__ = ["PAPER_SIZES", "PrintOptions", "RenderedPdf", "render_pdf"]
+__all__ = ["PAPER_SIZES", "PrintOptions", "RenderedPdf", "forget_cached_text", "render_pdf"]
+
+
+def forget_cached_text() -> None:
+    """Empty the caches of content text, so the next leaflet is set as if met for the first time
+    (benchmarks measure both; a long-running process may also free the memory). Fonts stay loaded."""
+    flowables._parsed.clear()
+    flowables._broken_lines.clear()
+    lines._paragraph_levels.clear()
+    lines._shaped_words.clear()
+    lines.markup.cache_clear()
