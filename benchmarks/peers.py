@@ -280,15 +280,17 @@ def typst_compiler(language: str):
     return typst.Compiler(font_paths=fonts, ignore_system_fonts=True)
 
 
-def is_tagged(pdf: bytes) -> bool:
-    """Whether a PDF is tagged: a structure tree and MarkInfo /Marked true (read with pikepdf, not Typst)."""
+def described(pdf: bytes) -> str:
+    """"6 pages, tagged": read with pikepdf, not with the engine that wrote the file. Tagged means a
+    structure tree and MarkInfo /Marked true, so the engines compared all do the work of tagging."""
     import io
 
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as document:
         marked = document.Root.get("/MarkInfo", {}).get("/Marked", False)
-        return "/StructTreeRoot" in document.Root and bool(marked)
+        tagged = "/StructTreeRoot" in document.Root and bool(marked)
+        return f"{len(document.pages)} pages, {'tagged' if tagged else 'NOT tagged'}"
 
 
 # --- WeasyPrint -------------------------------------------------------------------------------------
