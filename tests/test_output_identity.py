@@ -21,3 +21,26 @@ def test_every_leaflet_is_byte_identical_to_the_approved_output():
     changed = sorted(name for name, digest in made.items() if digest != approved["sha256"][name])
     assert not changed, (f"{len(changed)} of {len(made)} leaflets changed, e.g. {changed[:5]}: if this change of "
                          "output is meant, look at them and run `python -m tests.output_identity --update`")
+
+
+@pytest.mark.parametrize("language", ["ur", "ar", "hi", "zh-Hans", "en"])
+def test_a_leaflet_does_not_depend_on_what_was_rendered_before_it(language):
+    """The renderer keeps text it has set for the next leaflet (caches): a leaflet rendered after
+    others of the same handout comes out byte for byte as it does in a fresh process."""
+    from leaflets.pipeline import LeafletRequest, open_brand, open_library, resolve_request
+    from leaflets.render.pdf import PAPER_SIZES, PrintOptions, forget_cached_text, render_pdf
+
+    loaded, clinic = open_library().load("dvt-walking"), open_brand()
+
+    def leaflet(profile):
+        return resolve_request(loaded, LeafletRequest("dvt-walking", (profile,), language, allow_overdue=True), clinic)
+
+    forget_cached_text()
+    alone = render_pdf(leaflet("femoral"), "letter", PrintOptions(large_print=True)).data
+    forget_cached_text()
+    for profile in ("general", "calf"):
+        for paper in PAPER_SIZES:
+            for large in (False, True):
+                render_pdf(leaflet(profile), paper, PrintOptions(large_print=large))
+    after_others = render_pdf(leaflet("femoral"), "letter", PrintOptions(large_print=True)).data
+    assert after_others == alone

@@ -143,14 +143,18 @@ class SpokenParagraph(RLParagraph):
         shared = (parsed[0], widths) if parsed is not None and parsed[1] is self.frags else None
         known = _broken_lines.get(shared) if shared is not None else None
         if known is None:
+            before = dict(self.__dict__)
             with glyph_notes_journal() as notes:
                 lines = breaking(width)
-            if shared is not None:
+            # What breaking set on the paragraph (its widest line, for tables sizing their columns).
+            measures = {k: v for k, v in self.__dict__.items() if k not in before or before[k] is not v}
+            if shared is not None and not {"frags", "style", "text"} & measures.keys():
                 if len(_broken_lines) >= _BROKEN_LINES_LIMIT:
                     _broken_lines.clear()
-                _broken_lines[shared] = (lines, notes)
+                _broken_lines[shared] = (lines, notes, measures)
         else:
-            lines, notes = known
+            lines, notes, measures = known
+            self.__dict__.update(measures)
             replay_glyph_notes(notes)  # this document's ToUnicode maps need what the shaping noted
         self._broken = (widths, self.style, self.frags, lines)
         return lines
