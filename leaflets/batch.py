@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -33,8 +34,9 @@ from .errors import LeafletError, OutputError, Where
 from .output import write_atomically
 from .paths import FONTS_DIR, PACKAGE_DIR, data_dir
 from .pipeline import LeafletRequest, open_brand, open_library, resolve_request
-from .fonts import fonts_for, leaflet_fonts
+from .fonts import draws, font_file_of, fonts_for, leaflet_fonts
 from .render.html import direction, site_assets, warm_templates, language_name, render_html, render_index, render_languages
+from .render.outline import outline_width
 from .render.pdf import PAPER_SIZES, PrintOptions, render_pdf
 from .resolve import look_of
 from .substitute import fill
@@ -164,7 +166,30 @@ def _prepare(library: Library, clinic: ClinicBrand, loaded: dict[str, LoadedHand
         if fonts.shaping:  # HarfBuzz's copy of the font, made on first use
             pdfmetrics.getFont(fonts.regular).hbFace
             pdfmetrics.getFont(fonts.bold).hbFace
+        for handout in loaded.values():
+            _warm_language(handout, clinic, language, fallback_english)
     warm_templates()
+
+
+def _warm_language(handout: LoadedHandout, clinic: ClinicBrand, language: str, fallback_english: bool) -> None:
+    """What every leaflet of a handout in one language reads, made once before the fork rather than
+    once in each worker: the translation, the wording, and the DRAFT mark's glyph outlines (fontTools
+    reads the whole glyph table: 0.25 s per worker for Chinese)."""
+    if language not in handout.languages:
+        return
+    try:
+        version = handout.in_language(language, fallback_english)
+        strings = clinic_strings(language, handout.folder.parent, clinic.file)
+    except LeafletError:
+        return  # the unit reports it, with its name, when it is built
+    if version.handout.status != "draft":
+        return  # no DRAFT mark (leaflets.resolve sets it for draft content only)
+    # the face render/pdf/page.py's watermark chooses: the first of the language's families that draws it all
+    fonts = fonts_for(language)
+    text = strings.draft_mark
+    face = next((f for f in (fonts.regular, *fonts.fallback) if all(draws(f, c) for c in text)), None)
+    if face is not None:
+        outline_width(text, font_file_of(f"{face}-Bold"), 1)
 
 
 def _start_worker(content: Path | None, brand: Path | None, allow_overdue: bool, fallback_english: bool,
@@ -207,6 +232,25 @@ def _build_unit(unit: Unit, out_dir: Path) -> list[dict[str, Any]]:
 
 
 # --- the batch ------------------------------------------------------------------------------
+
+# CPU per leaflet against a Latin-script one (benchmarks/batch_scaling.py's matrix, fonts warm): shaped
+# and right-to-left scripts cost more, Urdu's Nastaliq most. Only the order of the work depends on it.
+LANGUAGE_COST = {"ur": 6.5, "hi": 3.5, "ar": 3.3, "bn": 3.1, "zh": 1.4, "ko": 1.2}
+LARGE_PRINT_COST = 1.6   # more pages of the same words
+
+
+def unit_cost(unit: Unit) -> float:
+    """Roughly how long a unit takes, in Latin-script leaflets."""
+    language = LANGUAGE_COST.get(unit.language.split("-")[0].lower(), 1.0)
+    return sum(language * (LARGE_PRINT_COST if VARIANTS[parse_print(key)[1]].large_print else 1.0)
+               for key in unit.papers)
+
+
+def costliest_first(units: list[Unit]) -> list[Unit]:
+    """The costliest units first and the cheap ones last, so that the workers run out of work together
+    instead of one finishing a long Urdu leaflet while the other waits (the order is otherwise kept)."""
+    return sorted(units, key=unit_cost, reverse=True)
+
 
 def run_batch(out_dir: Path, *, content: Path | None = None, brand: Path | None = None,
               handouts: list[str] | None = None, profiles: list[str] | None = None,
@@ -255,19 +299,28 @@ def run_batch(out_dir: Path, *, content: Path | None = None, brand: Path | None 
             else:
                 context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                                       else None)
-                with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                         initargs=(content, brand, allow_overdue, fallback_english,
-                                                   allow_over_budget)) as pool:
-                    pending: dict[Future, Unit] = {pool.submit(_build_unit, u, out_dir): u for u in todo}
-                    try:
-                        while pending:
-                            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                            for future in done:
-                                unit = pending.pop(future)
-                                record(unit, future.exception() or future.result())
-                    except BaseException:
-                        pool.shutdown(wait=True, cancel_futures=True)
-                        raise
+                # Everything loaded so far lives as long as the batch: frozen, the workers' garbage
+                # collections skip it, so they neither spend time on it nor write to (and so copy)
+                # the memory pages they share with this process.
+                gc.collect()
+                gc.freeze()
+                try:
+                    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                             initargs=(content, brand, allow_overdue, fallback_english,
+                                                       allow_over_budget)) as pool:
+                        pending: dict[Future, Unit] = {pool.submit(_build_unit, u, out_dir): u
+                                                       for u in costliest_first(todo)}
+                        try:
+                            while pending:
+                                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                                for future in done:
+                                    unit = pending.pop(future)
+                                    record(unit, future.exception() or future.result())
+                        except BaseException:
+                            pool.shutdown(wait=True, cancel_futures=True)
+                            raise
+                finally:
+                    gc.unfreeze()
         finally:
             manifest.keep_only(units)
             manifest.save()

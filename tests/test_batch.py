@@ -183,6 +183,80 @@ def test_parallel_and_serial_batches_write_identical_files(tmp_path):
         assert (serial / name).read_bytes() == (parallel / name).read_bytes(), name
 
 
+class _Recorder:
+    """Stands in for batch.ProcessPoolExecutor, noting the order in which units are handed to the workers."""
+
+    submitted: list = []
+
+    def __init__(self, pool_class):
+        self.pool_class = pool_class
+
+    def __call__(self, *args, **kwargs):
+        pool = self.pool_class(*args, **kwargs)
+        submit = pool.submit
+
+        def noting(function, unit, *rest):
+            _Recorder.submitted.append(unit)
+            return submit(function, unit, *rest)
+        pool.submit = noting
+        return pool
+
+
+def test_parallel_batch_hands_out_the_costliest_leaflets_first_and_still_records_all(tmp_path, monkeypatch):
+    """Urdu and Hindi take several times an English leaflet: given last, one worker would finish them
+    alone while the other waits. The manifest keeps its order whatever the order of the work."""
+    import gc
+    from leaflets import batch
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", _Recorder(batch.ProcessPoolExecutor))
+    _Recorder.submitted = []
+    messages = []
+
+    class Progress:
+        def advance(self, count, message):
+            messages.append(message)
+
+        def close(self):
+            pass
+    summary = batch.run_batch(tmp_path / "site", jobs=2, profiles=["general"], languages=["en", "hi", "ur"],
+                              papers=["a4"], variants=["standard", "large-print"], progress=Progress())
+    assert summary.built == 6 and not summary.failed
+    assert [u.language for u in _Recorder.submitted] == ["ur", "hi", "en"]
+    built = sorted(m for m in messages if not m.startswith("skipped"))
+    assert built == [f"built {lang}/dvt-walking-general" for lang in ("en", "hi", "ur")]
+    pdfs = [e["pdf"] for e in manifest(tmp_path / "site")]
+    assert pdfs == sorted(pdfs) and len(pdfs) == 6
+    assert gc.get_freeze_count() == 0, "objects frozen for the workers are handed back to the collector"
+
+
+def test_large_print_and_slow_scripts_count_as_costlier():
+    from leaflets.batch import Unit, costliest_first
+    units = [Unit("h", ("general",), "en", ("a4",)), Unit("h", ("general",), "en", ("a4-large",)),
+             Unit("h", ("general",), "zh-Hans", ("a4",)), Unit("h", ("calf",), "en", ("a4",)),
+             Unit("h", ("general",), "ur", ("a4", "letter")), Unit("h", ("general",), "ar", ("a4",))]
+    assert [(u.language, u.profiles, u.papers) for u in costliest_first(units)] == [
+        ("ur", ("general",), ("a4", "letter")), ("ar", ("general",), ("a4",)), ("en", ("general",), ("a4-large",)),
+        ("zh-Hans", ("general",), ("a4",)), ("en", ("general",), ("a4",)), ("en", ("calf",), ("a4",))]
+
+
+def test_workers_find_the_draft_mark_already_drawn_for_each_language(tmp_path):
+    """The parent reads the DRAFT mark's glyph outlines before forking (Chinese: the glyph table of a
+    28,000-glyph font); a worker that has to read them again pays for it once per process."""
+    from leaflets import batch
+    from leaflets.pipeline import open_brand, open_library
+    from leaflets.render import outline
+    library, clinic = open_library(), open_brand()
+    languages = ["en", "ar", "hi", "zh-Hans", "ko"]
+    units, loaded = batch.plan(library, [], ["general"], languages, ["a4"])
+    outline._outline.cache_clear()
+    batch._prepare(library, clinic, loaded, False, False, languages=languages)
+    read = outline._outline.cache_info().misses
+    drafts = [lang for lang in languages if loaded["dvt-walking"].in_language(lang).handout.status == "draft"]
+    assert read == len(drafts), "one mark per language of draft content"
+    for unit in units:
+        batch._build_unit(unit, tmp_path)
+    assert outline._outline.cache_info().misses == read
+
+
 # --- the site -----------------------------------------------------------------------------
 
 class _Page(HTMLParser):
