@@ -33,6 +33,12 @@ def load_brand(path: Path) -> ClinicBrand:
     return clinic
 
 
+def open_brand(brand: Path | None = None) -> ClinicBrand:
+    """The clinic's brand, or the example brand."""
+    from .paths import default_brand_file
+    return load_brand(brand or default_brand_file())
+
+
 def read_brand(path: Path) -> ClinicBrand:
     """The validated brand file, its logo located but not yet checked."""
     path = Path(path)

@@ -160,6 +160,12 @@ class Library:
         return load_handout(self.folder / handout_id)
 
 
+def open_library(content: Path | None = None) -> Library:
+    """The clinic's folder of handouts, or the built-in one."""
+    from .paths import default_content_dir
+    return Library(content or default_content_dir())
+
+
 def load_handout(folder: Path) -> LoadedHandout:
     handout = validate(Handout, load_yaml(folder / HANDOUT_FILE, what="handout file"))
     errors = check_handout(handout)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FONTS_DIR = PACKAGE_DIR / "fonts"
+DEFAULT_HANDOUT = "dvt-walking"   # built when none is named and the content folder holds several
 
 
 def data_dir(name: str) -> Path:

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from .brand import ClinicBrand, load_brand
+from .brand import ClinicBrand, open_brand  # noqa: F401  (open_brand, open_library: callers find them here)
 from .budget import check_pages
-from .content import Library, LoadedHandout, clinic_strings
+from .content import LoadedHandout, clinic_strings, open_library  # noqa: F401
 from .errors import LeafletError
 from .leaflet import Leaflet, PatientDetails
-from .paths import default_brand_file, default_content_dir
+from .paths import DEFAULT_HANDOUT
 from .render.pdf import PAPER_SIZES, PrintOptions, RenderedPdf, render_pdf
 from .resolve import resolve
-
-DEFAULT_HANDOUT = "dvt-walking"
 
 
 @dataclass(frozen=True)
@@ -33,14 +30,6 @@ class LeafletRequest:
     fallback_english: bool = False       # True: untranslated texts print in English, with a notice
     print_options: PrintOptions = field(default_factory=PrintOptions)   # large print, high contrast
     allow_over_budget: bool = False      # True: a leaflet over the handout's page budget is still returned
-
-
-def open_library(content: Path | None = None) -> Library:
-    return Library(content or default_content_dir())
-
-
-def open_brand(brand: Path | None = None) -> ClinicBrand:
-    return load_brand(brand or default_brand_file())
 
 
 def resolve_request(loaded: LoadedHandout, request: LeafletRequest, clinic: ClinicBrand) -> Leaflet:
