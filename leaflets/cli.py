@@ -12,14 +12,23 @@ import ipaddress
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, patient
-from .budget import OverBudget, check_pages
 from .errors import LeafletError
-from .leaflet import PatientDetails
 from .output import STDOUT, write_atomically
-from .pipeline import DEFAULT_HANDOUT, LeafletRequest, build_pdf, open_brand, open_library
-from .render.pdf import PAPER_SIZES, PrintOptions
+from .paths import DEFAULT_HANDOUT
+
+if TYPE_CHECKING:
+    from .leaflet import PatientDetails
+    from .pipeline import LeafletRequest
+
+# ReportLab, pikepdf, Flask and the renderers are imported by the commands that use them, not here:
+# `--help`, `list`, `check` and `new` start without them (about a third of a second less).
+
+# The names of render.pdf.PAPER_SIZES, written out so that --help need not load the renderer to list
+# them (tests/test_cli_startup.py keeps the two the same).
+PAPERS = ("a4", "letter")
 
 COMMANDS = ("build", "batch", "list", "check", "new", "schemas", "serve", "translations")
 
@@ -67,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
                             "or join with +: --profile femoral+flyer (default: the handout's default profile)")
     build.add_argument("--lang", help="language code, in any case: en, EN, zh-Hans, zh-hans "
                                       "(default: the handout's own language)")
-    build.add_argument("--paper", default="a4", type=str.lower, choices=sorted(PAPER_SIZES),
+    build.add_argument("--paper", default="a4", type=str.lower, choices=PAPERS,
                        help="paper size (default: a4)")
     build.add_argument("--large-print", action="store_true",
                        help="body text 16 pt, headings larger, more space: the same content on more pages")
@@ -101,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--profile", action="append", default=[], metavar="ID",
                        help="only these profiles (repeat); 'femoral+flyer' builds one combined leaflet")
     batch.add_argument("--lang", action="append", default=[], metavar="CODE", help="only these languages (repeat)")
-    batch.add_argument("--paper", action="append", default=[], type=str.lower, choices=sorted(PAPER_SIZES),
+    batch.add_argument("--paper", action="append", default=[], type=str.lower, choices=PAPERS,
                        help="only these paper sizes (repeat)")
     batch.add_argument("--variant", action="append", default=[], choices=("standard", "large-print", "high-contrast"),
                        help="print variants to build (repeat; default: standard)")
@@ -244,6 +253,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _only(content: Path) -> str | None:
+    from .content import open_library
     try:
         return open_library(content).only_handout(DEFAULT_HANDOUT)
     except LeafletError:
@@ -252,6 +262,9 @@ def _only(content: Path) -> str | None:
 
 def _build_once(args: argparse.Namespace) -> str:
     """Build the leaflet the options ask for; return where it was written."""
+    from .budget import OverBudget, check_pages
+    from .pipeline import LeafletRequest, build_pdf, open_brand, open_library
+    from .render.pdf import PrintOptions
     library = open_library(args.content)
     handout = args.handout or library.only_handout(DEFAULT_HANDOUT)
     profiles = tuple(part for spec in args.profile for part in spec.split("+") if part)   # 'femoral+flyer'
@@ -366,6 +379,7 @@ def _this_computer(host: str) -> bool:
 
 
 def _translations(args: argparse.Namespace) -> int:
+    from .content import open_library
     from .exchange import export_po, import_po
     library = open_library(args.content)
     loaded = library.load(args.handout or library.only_handout(DEFAULT_HANDOUT))
@@ -396,6 +410,8 @@ def _language_states(loaded) -> list[str]:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from .brand import open_brand
+    from .content import open_library
     library = open_library(args.content)
     open_brand(args.brand)  # a broken brand is worth knowing about here too
     for handout_id in library.handout_ids():
