@@ -180,8 +180,8 @@ def _warm_language(handout: LoadedHandout, clinic: ClinicBrand, language: str, f
     try:
         version = handout.in_language(language, fallback_english)
         strings = clinic_strings(language, handout.folder.parent, clinic.file)
-    except LeafletError:
-        return  # the unit reports it, with its name, when it is built
+    except Exception:  # a warm-up never stops the batch: each unit of this language reports it when built
+        return
     if version.handout.status != "draft":
         return  # no DRAFT mark (leaflets.resolve sets it for draft content only)
     # the face render/pdf/page.py's watermark chooses: the first of the language's families that draws it all

@@ -118,6 +118,19 @@ def test_one_bad_leaflet_does_not_stop_the_others(tmp_path, content_copy):
     assert {e["profiles"][0] for e in manifest(out)} == {"general", "calf", "femoral"}
 
 
+def test_a_broken_translation_fails_its_leaflets_alone_in_a_parallel_batch(tmp_path, content_copy):
+    """The languages are read before the workers start; a translation that cannot be read is still
+    reported by the leaflets that need it, not as a stop of the whole batch."""
+    edit(content_copy / "dvt-walking" / "translations" / "es.yaml", "status: draft", "status: [draft")
+    result = run_generate("batch", "-o", str(tmp_path / "site"), "--content", str(content_copy), "--jobs", "2",
+                          "--lang", "en", "--lang", "es", "--profile", "general", "--profile", "calf")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "built 4, skipped 0, failed 2" in result.stdout
+    assert "failed: es/dvt-walking-general: " in result.stderr and "es.yaml, line 4" in result.stderr
+    assert {(e["language"], e["profiles"][0]) for e in manifest(tmp_path / "site")} == {
+        ("en", "general"), ("en", "calf")}
+
+
 @pytest.mark.parametrize("how, jobs, exit_code", [
     (signal.SIGKILL, "1", -signal.SIGKILL),   # killed: no chance to clean up
     (signal.SIGINT, "1", 130),                # Ctrl-C
