@@ -247,8 +247,25 @@ def test_large_print_and_slow_scripts_count_as_costlier():
              Unit("h", ("general",), "zh-Hans", ("a4",)), Unit("h", ("calf",), "en", ("a4",)),
              Unit("h", ("general",), "ur", ("a4", "letter")), Unit("h", ("general",), "ar", ("a4",))]
     assert [(u.language, u.profiles, u.papers) for u in costliest_first(units)] == [
-        ("ur", ("general",), ("a4", "letter")), ("ar", ("general",), ("a4",)), ("en", ("general",), ("a4-large",)),
-        ("zh-Hans", ("general",), ("a4",)), ("en", ("general",), ("a4",)), ("en", ("calf",), ("a4",))]
+        ("ur", ("general",), ("a4", "letter")), ("ar", ("general",), ("a4",)), ("zh-Hans", ("general",), ("a4",)),
+        ("en", ("general",), ("a4-large",)), ("en", ("general",), ("a4",)), ("en", ("calf",), ("a4",))]
+
+
+def test_a_worker_keeps_to_one_language_until_it_is_done_then_helps_with_the_biggest_left():
+    """Each worker caches the words it has shaped: two workers on one language would shape them twice."""
+    from leaflets.batch import Schedule, Unit
+    units = [Unit("h", (p,), lang, ("a4",)) for lang in ("en", "ar", "ur", "fr") for p in ("general", "calf", "flyer")]
+    schedule = Schedule(units)
+    first = schedule.next(None)
+    second = schedule.next(None, [first.language])
+    assert (first.language, second.language) == ("ur", "ar")     # the two costliest languages, one each
+    assert schedule.next("ur", ["ar"]).language == "ur"          # the same worker stays with Urdu
+    assert schedule.next("ar", ["ur"]).language == "ar"
+    assert [schedule.next("ar", ["ur"]).language for _ in range(2)] == ["ar", "en"]  # Arabic done: a fresh one
+    assert schedule.next("ur", ["en"]).language == "ur"
+    assert schedule.next("ur", ["en"]).language == "fr"          # not the English the other worker is on
+    left = [schedule.next("fr", ["en"]) for _ in range(5)]
+    assert [u.language for u in left[:4]] == ["fr", "fr", "en", "en"] and left[4] is None  # then shares English
 
 
 def test_workers_find_the_draft_mark_already_drawn_for_each_language(tmp_path):
