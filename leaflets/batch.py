@@ -155,26 +155,31 @@ _worker: dict[str, Any] = {}
 
 
 def _prepare(library: Library, clinic: ClinicBrand, loaded: dict[str, LoadedHandout], allow_overdue: bool,
-             fallback_english: bool, allow_over_budget: bool = False, languages: Iterable[str] = ()) -> None:
-    """Load and warm up once in the parent: forked workers inherit all of it for free, instead of each
-    reading every script's fonts again (Chinese alone: 28,000 glyphs)."""
+             fallback_english: bool, allow_over_budget: bool = False, languages: Iterable[str] = (),
+             shared: Iterable[str] = ()) -> None:
+    """Load and warm up once in the parent: forked workers inherit all of it for free.
+
+    languages: their translations and wording (this process reads them again for the manifest).
+    shared: languages that several workers will build; their fonts and DRAFT mark are read here too
+    (Chinese alone: 28,000 glyphs, 0.4 s). Any other language's fonts are read by the one worker that
+    builds it (see Schedule), at the same time as the other worker reads another's, instead of here
+    while every worker waits.
+    """
     _worker.update(library=library, brand=clinic, handouts=dict(loaded), allow_overdue=allow_overdue,
                    fallback_english=fallback_english, allow_over_budget=allow_over_budget)
     leaflet_fonts()
+    shared = set(shared)
     for language in languages:
-        fonts = fonts_for(language)
-        if fonts.shaping:  # HarfBuzz's copy of the font, made on first use
-            pdfmetrics.getFont(fonts.regular).hbFace
-            pdfmetrics.getFont(fonts.bold).hbFace
         for handout in loaded.values():
-            _warm_language(handout, clinic, language, fallback_english)
+            _warm_language(handout, clinic, language, fallback_english, fonts_too=language in shared)
     warm_templates()
 
 
-def _warm_language(handout: LoadedHandout, clinic: ClinicBrand, language: str, fallback_english: bool) -> None:
-    """What every leaflet of a handout in one language reads, made once before the fork rather than
-    once in each worker: the translation, the wording, and the DRAFT mark's glyph outlines (fontTools
-    reads the whole glyph table: 0.25 s per worker for Chinese)."""
+def _warm_language(handout: LoadedHandout, clinic: ClinicBrand, language: str, fallback_english: bool,
+                   fonts_too: bool = False) -> None:
+    """What every leaflet of a handout in one language reads: the translation and the wording; with
+    fonts_too, the fonts, HarfBuzz's copy of them and the DRAFT mark's glyph outlines (fontTools reads
+    the whole glyph table: 0.25 s for Chinese)."""
     if language not in handout.languages:
         return
     try:
@@ -182,10 +187,15 @@ def _warm_language(handout: LoadedHandout, clinic: ClinicBrand, language: str, f
         strings = clinic_strings(language, handout.folder.parent, clinic.file)
     except Exception:  # a warm-up never stops the batch: each unit of this language reports it when built
         return
+    if not fonts_too:
+        return
+    fonts = fonts_for(language)
+    if fonts.shaping:  # HarfBuzz's copy of the font, made on first use
+        pdfmetrics.getFont(fonts.regular).hbFace
+        pdfmetrics.getFont(fonts.bold).hbFace
     if version.handout.status != "draft":
         return  # no DRAFT mark (leaflets.resolve sets it for draft content only)
     # the face render/pdf/page.py's watermark chooses: the first of the language's families that draws it all
-    fonts = fonts_for(language)
     text = strings.draft_mark
     face = next((f for f in (fonts.regular, *fonts.fallback) if all(draws(f, c) for c in text)), None)
     if face is not None:
@@ -317,8 +327,9 @@ def run_batch(out_dir: Path, *, content: Path | None = None, brand: Path | None 
 
         try:
             workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-            _prepare(library, clinic, loaded, allow_overdue, fallback_english, allow_over_budget,
-                     sorted({unit.language for unit in todo}) if workers > 1 else ())
+            languages = sorted({unit.language for unit in todo}) if workers > 1 else []
+            _prepare(library, clinic, loaded, allow_overdue, fallback_english, allow_over_budget, languages,
+                     shared=languages if len(languages) < workers else ())
             if workers == 1:
                 for unit in todo:
                     try:

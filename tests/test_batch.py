@@ -268,9 +268,10 @@ def test_a_worker_keeps_to_one_language_until_it_is_done_then_helps_with_the_big
     assert [u.language for u in left[:4]] == ["fr", "fr", "en", "en"] and left[4] is None  # then shares English
 
 
-def test_workers_find_the_draft_mark_already_drawn_for_each_language(tmp_path):
-    """The parent reads the DRAFT mark's glyph outlines before forking (Chinese: the glyph table of a
-    28,000-glyph font); a worker that has to read them again pays for it once per process."""
+def test_languages_several_workers_share_have_their_fonts_and_draft_mark_read_before_the_fork(tmp_path):
+    """With fewer languages than workers, each language is built by several: the parent reads its
+    fonts and the DRAFT mark's glyph outlines (Chinese: the glyph table of a 28,000-glyph font) once,
+    instead of each worker reading them again."""
     from leaflets import batch
     from leaflets.pipeline import open_brand, open_library
     from leaflets.render import outline
@@ -278,13 +279,35 @@ def test_workers_find_the_draft_mark_already_drawn_for_each_language(tmp_path):
     languages = ["en", "ar", "hi", "zh-Hans", "ko"]
     units, loaded = batch.plan(library, [], ["general"], languages, ["a4"])
     outline._outline.cache_clear()
-    batch._prepare(library, clinic, loaded, False, False, languages=languages)
+    batch._prepare(library, clinic, loaded, False, False, languages=languages, shared=languages)
     read = outline._outline.cache_info().misses
     drafts = [lang for lang in languages if loaded["dvt-walking"].in_language(lang).handout.status == "draft"]
     assert read == len(drafts), "one mark per language of draft content"
     for unit in units:
         batch._build_unit(unit, tmp_path)
-    assert outline._outline.cache_info().misses == read
+    assert outline._outline.cache_info().misses == read, "each in the face the page draws it with"
+
+
+def test_a_single_language_batch_reads_its_fonts_before_the_fork_and_a_many_language_one_does_not(
+        tmp_path, monkeypatch):
+    from leaflets import batch
+    seen = []
+    real = batch._prepare
+    monkeypatch.setattr(batch, "_prepare", lambda *args, **kwargs: (seen.append(set(kwargs["shared"])),
+                                                                       real(*args, **kwargs)))
+    for languages in (["zh-Hans"], ["zh-Hans", "en", "ko"]):
+        summary = batch.run_batch(tmp_path / "-".join(languages), jobs=2, profiles=["general", "calf"],
+                                  languages=languages, papers=["a4"], progress=Quiet())
+        assert summary.built == 2 * len(languages) and not summary.failed
+    assert seen == [{"zh-Hans"}, set()]
+
+
+class Quiet:
+    def advance(self, count, message):
+        pass
+
+    def close(self):
+        pass
 
 
 # --- the site -----------------------------------------------------------------------------
