@@ -17,6 +17,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -204,6 +205,10 @@ def _warm_language(handout: LoadedHandout, clinic: ClinicBrand, language: str, f
 
 def _start_worker(content: Path | None, brand: Path | None, allow_overdue: bool, fallback_english: bool,
                   allow_over_budget: bool = False) -> None:
+    # Ctrl-C reaches every process of the terminal's group; it is the batch's to handle: it hands out no
+    # more work and waits for the leaflets in hand. A worker waiting for its next leaflet would otherwise
+    # die with a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not _worker:  # a spawned (not forked) worker starts empty
         library = open_library(content)
         _prepare(library, open_brand(brand), {}, allow_overdue, fallback_english, allow_over_budget)
