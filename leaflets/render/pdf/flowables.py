@@ -146,15 +146,18 @@ class SpokenParagraph(RLParagraph):
             before = dict(self.__dict__)
             with glyph_notes_journal() as notes:
                 lines = breaking(width)
-            # What breaking set on the paragraph (its widest line, for tables sizing their columns).
+            # What breaking set on the paragraph: its widest line (tables size their columns by it) and,
+            # for lines of several frags, its frags turned into the words of those lines.
             measures = {k: v for k, v in self.__dict__.items() if k not in before or before[k] is not v}
-            if shared is not None and not {"frags", "style", "text"} & measures.keys():
+            if shared is not None and not {"style", "text"} & measures.keys():
                 if len(_broken_lines) >= _BROKEN_LINES_LIMIT:
                     _broken_lines.clear()
                 _broken_lines[shared] = (lines, notes, measures)
         else:
             lines, notes, measures = known
             self.__dict__.update(measures)
+            if "frags" in measures:
+                self.frags = list(measures["frags"])  # a list of its own, as each breaking makes one
             replay_glyph_notes(notes)  # this document's ToUnicode maps need what the shaping noted
         self._broken = (widths, self.style, self.frags, lines)
         return lines
