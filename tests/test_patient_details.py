@@ -137,21 +137,19 @@ def test_details_never_enter_the_renderers_caches(language):
     nurse typed never is (in an English leaflet too, where a name in Arabic is shaped in a fallback face)."""
     from leaflets.leaflet import PatientDetails
     from leaflets.pipeline import LeafletRequest, open_brand, open_library, resolve_request
-    from leaflets.render.pdf import flowables, lines, render_pdf
+    from leaflets.render.pdf import forget_cached_text, lines, render_pdf
+    from leaflets.render.pdf.textcache import TextCache
 
     details = PatientDetails(name="زبرجدة قرنفلية Quillon", clinician="डॉ॰ झिलमिल", notes="Ørkenvandring 蜻蛉",
                              follow_up="ख़ुशबूदार क़िस्सा")
-    lines._shaped_words.clear()
-    lines._paragraph_levels.clear()
-    flowables._parsed.clear()
-    flowables._broken_lines.clear()
+    forget_cached_text()
     leaflet = resolve_request(open_library().load("dvt-walking"),
                               LeafletRequest("dvt-walking", ("femoral",), language, patient=details,
                                              allow_overdue=True), open_brand())
     render_pdf(leaflet, "a4")
-    cached = " ".join(part[3] for key in lines._shaped_words for part in key[3]) + " " + \
-        " ".join(key[2] for key in lines._shaped_words) + " " + " ".join(text for text, _ in lines._paragraph_levels) + \
-        " ".join(text for text, _ in flowables._parsed) + " ".join(key[0][0] for key in flowables._broken_lines)
+    # Every cache of content text, keys and values, as text (a key or value holding a typed word shows it).
+    cached = " ".join(repr(list(cache.items())) for cache in TextCache.every)
+    assert len(TextCache.every) >= 4 and any(TextCache.every), "the caches hold the leaflet's own text"
     if language != "en":  # English is not shaped: only the Arabic and Hindi details would be
         assert lines._shaped_words, "the leaflet's own words are cached"
     typed = [word for value in (details.name, details.clinician, details.notes, details.follow_up)

@@ -13,9 +13,10 @@ shaped words; never a patient's details): `forget_cached_text` empties those cac
 
 from __future__ import annotations
 
-from . import flowables, lines
+from . import lines
 from .document import RenderedPdf, render_pdf
 from .styles import PAPER_SIZES, PrintOptions
+from .textcache import forget_all
 
 __all__ = ["PAPER_SIZES", "PrintOptions", "RenderedPdf", "forget_cached_text", "render_pdf"]
 
@@ -23,8 +24,5 @@ __all__ = ["PAPER_SIZES", "PrintOptions", "RenderedPdf", "forget_cached_text", "
 def forget_cached_text() -> None:
     """Empty the caches of content text, so the next leaflet is set as if met for the first time
     (benchmarks measure both; a long-running process may also free the memory). Fonts stay loaded."""
-    flowables._parsed.clear()
-    flowables._broken_lines.clear()
-    lines._paragraph_levels.clear()
-    lines._shaped_words.clear()
+    forget_all()
     lines.markup.cache_clear()

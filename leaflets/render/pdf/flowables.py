@@ -21,6 +21,7 @@ from ..tagging import Element, Tagger
 from .lines import (glyph_notes_journal, not_cached, paragraph_context, pdf_text, replay_glyph_notes, visual_line,
                     words as line_words)
 from .styles import BODY
+from .textcache import TextCache
 
 
 class Bookmark(Flowable):
@@ -58,10 +59,8 @@ class FirstPageEnd(Flowable):
 
 # Parsed paragraph markup by text and style (see SpokenParagraph._setup), and the lines it was broken
 # into by width, with the glyph notes its shaping made (see SpokenParagraph._broken_once); bounded.
-_parsed: dict[tuple, tuple[str, list]] = {}
-_PARSED_LIMIT = 20_000
-_broken_lines: dict[tuple, tuple] = {}
-_BROKEN_LINES_LIMIT = 20_000
+_parsed = TextCache("parsed markup", 20_000)
+_broken_lines = TextCache("broken lines", 20_000)
 
 
 class SpokenParagraph(RLParagraph):
@@ -108,9 +107,7 @@ class SpokenParagraph(RLParagraph):
         if known is None:
             super()._setup(text, style, bulletText, frags, cleaner)
             if self.style is style and self.bulletText is None and not any(hasattr(f, "cbDefn") for f in self.frags):
-                if len(_parsed) >= _PARSED_LIMIT:
-                    _parsed.clear()
-                _parsed[key] = (self.text, [frag.clone() for frag in self.frags])
+                _parsed.put(key, (self.text, [frag.clone() for frag in self.frags]))
                 self._parse_key = key, self.frags
             return
         self.text, self.frags = known[0], [frag.clone() for frag in known[1]]
@@ -150,9 +147,7 @@ class SpokenParagraph(RLParagraph):
             # for lines of several frags, its frags turned into the words of those lines.
             measures = {k: v for k, v in self.__dict__.items() if k not in before or before[k] is not v}
             if shared is not None and not {"style", "text"} & measures.keys():
-                if len(_broken_lines) >= _BROKEN_LINES_LIMIT:
-                    _broken_lines.clear()
-                _broken_lines[shared] = (lines, notes, measures)
+                _broken_lines.put(shared, (lines, notes, measures))
         else:
             lines, notes, measures = known
             self.__dict__.update(measures)

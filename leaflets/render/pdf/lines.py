@@ -26,6 +26,7 @@ from ...bidi import levels, visual_order
 from ...fonts import BIDI_CONTROLS, FontSet, draws, face_for, synthetic_bold_faces
 from ...leaflet import Entry
 from ...typography import NBSP, NNBSP, NO_BREAK_SPACES
+from .textcache import TextCache
 
 # Chinese line breaking: ReportLab's table of characters that may not start a line is the Japanese
 # one; Chinese also never starts a line with these full-width marks (W3C clreq, GB/T 15834).
@@ -138,9 +139,7 @@ def pdf_text(text: str) -> str:
 _paragraph: ContextVar[tuple[int, str, list[int], list[int]]] = ContextVar("paragraph", default=(0, "", [], [0]))
 _glyph_texts: ContextVar[GlyphTexts | None] = ContextVar("glyph_texts", default=None)
 _uncached: ContextVar[bool] = ContextVar("uncached", default=False)   # see not_cached
-# Paragraphs' bidi levels by text and base level; patient details never enter it (bounded).
-_paragraph_levels: dict[tuple[str, int], list[int]] = {}
-_PARAGRAPH_LEVELS_LIMIT = 10_000
+_paragraph_levels = TextCache("paragraph bidi levels", 10_000)   # by text and base level
 _reportlab_shape = _ttfonts.shapeFragWord
 _reportlab_to_unicode = _ttfonts.makeToUnicodeCMap
 _PRIVATE = range(0xE000, 0xF900)
@@ -191,11 +190,7 @@ class GlyphTexts:
 def _levels(text: str, base: int) -> list[int]:
     """A paragraph's levels, resolved once for all its breakings and leaflets (read, never changed)."""
     known = _paragraph_levels.get((text, base))
-    if known is None:
-        if len(_paragraph_levels) >= _PARAGRAPH_LEVELS_LIMIT:
-            _paragraph_levels.clear()
-        known = _paragraph_levels[(text, base)] = levels(text, base)
-    return known
+    return known if known is not None else _paragraph_levels.put((text, base), levels(text, base))
 
 
 _journal: ContextVar[list | None] = ContextVar("journal", default=None)
@@ -292,8 +287,7 @@ def shape_word(word, features=None, force=False):
 # Words shaped before, by their fonts, sizes, text and level: a leaflet shapes each word about three
 # times (measuring page 1, laying out, splitting) and most words recur across leaflets. Saves two
 # thirds of the shaping of an Arabic or Hindi leaflet. Bounded; patient details never enter it.
-_shaped_words: dict[tuple, tuple] = {}
-_SHAPED_WORDS_LIMIT = 50_000
+_shaped_words = TextCache("shaped words", 50_000)
 
 
 @contextmanager
@@ -333,9 +327,7 @@ def _shaped(word, text: str, level: int | None = None):
             shaped.__class__, shaped[0], tuple((positions[id(frag)], piece) for frag, piece in shaped[1:]))
         known = (template, _glyph_notes(shaped, text))
         if not _uncached.get():
-            if len(_shaped_words) >= _SHAPED_WORDS_LIMIT:
-                _shaped_words.clear()
-            _shaped_words[key] = known
+            _shaped_words.put(key, known)
     template, notes = known
     if notes:
         replay_glyph_notes([(glyph, share, text) for glyph, share in notes])
