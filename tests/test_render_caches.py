@@ -31,3 +31,32 @@ def test_the_same_leaflet_again_is_set_from_the_caches(monkeypatch, language):
     monkeypatch.setattr(lines, "_reportlab_shape", counted("shape", lines._reportlab_shape))
     render_pdf(leaflet, "a4")
     assert calls == {"break": 0, "parse": 0, "shape": 0}
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_tagging_pass_keeps_the_streams_reportlab_deflated(monkeypatch, language):
+    """qpdf would inflate and deflate every stream again if ReportLab's were ASCII85-wrapped or named
+    their filter in an array; the page contents and font files of the finished PDF are ReportLab's own."""
+    import io
+
+    import pikepdf
+
+    from leaflets.render import tagging
+
+    leaflet = resolve_request(open_library().load("dvt-walking"),
+                              LeafletRequest("dvt-walking", ("femoral", "flyer"), language, allow_overdue=True),
+                              open_brand())
+    written = []
+    finish = tagging.Tagger.finish
+    monkeypatch.setattr(tagging.Tagger, "finish", lambda self, data, title: (written.append(data), finish(self, data, title))[1])
+    final = render_pdf(leaflet, "a4").data
+
+    def deflated(data):
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            page = pdf.pages[0].obj
+            fonts = [font.FontDescriptor.FontFile2 for font in page.Resources.Font.values()
+                     if "/FontDescriptor" in font and "/FontFile2" in font.FontDescriptor]
+            return [page.Contents.read_raw_bytes(), *(f.read_raw_bytes() for f in fonts)]
+
+    streams = deflated(final)
+    assert len(streams) > 1 and streams == deflated(written[0])

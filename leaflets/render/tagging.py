@@ -95,6 +95,7 @@ class Tagger:
     def finish(self, data: bytes, title: str) -> bytes:
         """The PDF with its structure tree, marked as tagged and as PDF/UA-1."""
         with pikepdf.open(io.BytesIO(data)) as pdf:
+            _flate_as_written(pdf)
             pages = list(pdf.pages)
             tree = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
             parents: dict[int, dict[int, pikepdf.Object]] = {}
@@ -158,6 +159,17 @@ class Tagger:
             annotations.append((annotation, node))
         node.K = kids[0] if len(kids) == 1 else Array(kids)
         return node
+
+
+def _flate_as_written(pdf: pikepdf.Pdf) -> None:
+    """ReportLab names a stream's one filter in an array, [/FlateDecode]; qpdf copies a Flate stream as
+    it is only when its /Filter is a name, and would otherwise inflate and deflate every stream again
+    into the same bytes (at the same zlib level): half of this pass in Arabic, Hindi or Chinese."""
+    for stream in pdf.objects:
+        if isinstance(stream, pikepdf.Stream):
+            filters = stream.get("/Filter")
+            if isinstance(filters, Array) and len(filters) == 1:
+                stream.Filter = filters[0]
 
 
 def _xmp(title: str, language: str) -> bytes:
