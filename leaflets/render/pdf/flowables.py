@@ -100,7 +100,10 @@ class SpokenParagraph(RLParagraph):
         if frags is not None or bulletText is not None or self.private:
             return super()._setup(text, style, bulletText, frags, cleaner)
         try:
-            key = (text, tuple(item for item in style.__dict__.items() if item[0] not in ("parent", "name")))
+            values = dict(style.__dict__)  # copied and trimmed at C speed: a style has some forty values
+            values.pop("parent", None)
+            values.pop("name", None)
+            key = (text, tuple(values.items()))
             known = _parsed.get(key)
         except TypeError:  # a style with a value that cannot be a key
             return super()._setup(text, style, bulletText, frags, cleaner)
@@ -224,7 +227,19 @@ class SpokenParagraph(RLParagraph):
         if self.spoken or self.bidi or para is None:
             yield
             return
-        lines = para.lines
+        # Worked out once per breaking: a paragraph's lines recur in every leaflet that has it.
+        known = para.__dict__.get("_spaced")
+        if known is None or known[0] != self.continues:
+            known = para._spaced = (self.continues, self._spaced_lines(para.lines))
+        spaced = known[1]
+        self.blPara = copy(para)  # the broken lines may be shared with other paragraphs: never changed
+        self.blPara.lines = spaced
+        try:
+            yield
+        finally:
+            self.blPara = para
+
+    def _spaced_lines(self, lines: list) -> list:
         texts = [" ".join(line[1]) if isinstance(line, tuple)
                  else "".join(getattr(frag, "text", "") for frag in line.words) for line in lines]
         spaced = []
@@ -244,12 +259,7 @@ class SpokenParagraph(RLParagraph):
                 line = copy(line)
                 line.words = frags
                 spaced.append(line)
-        self.blPara = copy(para)  # the broken lines may be shared with other paragraphs: never changed
-        self.blPara.lines = spaced
-        try:
-            yield
-        finally:
-            self.blPara = para
+        return spaced
 
     def _spaces_after(self, texts: list[str]) -> list[bool]:
         """For each drawn line, whether the paragraph's text has a space where it ends; after the last
