@@ -23,7 +23,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import paragraph as _paragraph_module
 
 from ...bidi import levels, visual_order
-from ...fonts import BIDI_CONTROLS, FontSet, draws, face_for, synthetic_bold_faces
+from ...fonts import BIDI_CONTROLS, FontSet, draws, drawn, face_for, synthetic_bold_faces
 from ...leaflet import Entry
 from ...typography import NBSP, NNBSP, NO_BREAK_SPACES
 from .textcache import TextCache
@@ -78,6 +78,8 @@ def markup(text: str, fonts: FontSet) -> str:
     runs the main face cannot draw set in a fallback face; spaces and punctuation stay in their run."""
     if not draws(fonts.regular, NNBSP):  # set as a full no-break space, not in a fallback face
         text = text.replace(NNBSP, NBSP)
+    if drawn(fonts.regular).issuperset(text):  # all in the main face, as most texts are: one run
+        return escape(text).replace("\n", "<br/>")
     parts: list[str] = []
     current, run = fonts.regular, ""
     for char in text:
