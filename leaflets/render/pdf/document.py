@@ -20,6 +20,7 @@ from .flowables import FirstPageEnd
 from .lines import recording_glyph_texts
 from .page import PageFurniture, numbered_canvas
 from .story import Story
+from . import textops  # noqa: F401  (shaped glyphs' text operators, written in one pass)
 from .styles import MARGIN, PAPER_SIZES, PrintOptions
 
 
