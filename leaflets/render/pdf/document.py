@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
@@ -123,17 +121,5 @@ def build(layout: Layout, story: list[Flowable], buffer: io.BytesIO) -> int:
         PageTemplate("first", [first], onPage=furniture.first_page),
         PageTemplate("later", [later], onPage=furniture.later_page),
     ])
-    with _flate_alone():
-        doc.build(story, canvasmaker=numbered_canvas(furniture))
+    doc.build(story, canvasmaker=numbered_canvas(furniture))
     return doc.page
-
-
-@contextmanager
-def _flate_alone():
-    """Streams deflated only, not also ASCII85-encoded (ReportLab's default): the tagging pass then
-    copies them as they are instead of decoding and deflating them again (see tagging._flate_as_written)."""
-    before, rl_config.useA85 = rl_config.useA85, 0
-    try:
-        yield
-    finally:
-        rl_config.useA85 = before

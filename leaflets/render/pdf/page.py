@@ -8,7 +8,9 @@ clinic's name and department, which are content.
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
+from reportlab import rl_config
 from reportlab.graphics import renderPDF
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -222,11 +224,25 @@ def numbered_canvas(furniture: PageFurniture):
 
         def save(self):
             total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                furniture.page_number(self, total)
-                super().showPage()
-            self.showOutline()
-            super().save()
+            with _flate_alone():
+                for state in self._pages:
+                    self.__dict__.update(state)
+                    furniture.page_number(self, total)
+                    super().showPage()
+                self.showOutline()
+                super().save()
 
     return NumberedCanvas
+
+
+@contextmanager
+def _flate_alone():
+    """While the file is written, streams are deflated only, not also ASCII85-encoded (ReportLab's
+    default): the tagging pass then copies them as they are instead of decoding and deflating them
+    again (see tagging._flate_as_written). Not while pages are drawn: ReportLab writes an inline
+    image (a PNG inside an SVG logo) as binary bytes it cannot join into the page when ASCII85 is off."""
+    before, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = before
