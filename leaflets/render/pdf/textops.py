@@ -3,9 +3,10 @@
 ReportLab's `PDFTextObject._formatText` writes a shaped string as Tj/TJ operators: per glyph,
 its HarfBuzz offsets as kerning numbers and its one-byte code in the font subset, grouped until the
 glyph's rise changes. It builds a list of three values per glyph and then regroups it with
-itertools; that is a third of the time of a warm Arabic leaflet. `format_shaped` writes the same
+itertools: the largest single cost of a warm Arabic leaflet under cProfile. `format_shaped` writes the same
 operators, byte for byte (tests/test_text_operators.py compares the two on every shaped leaflet),
-folding the values into strings and sums as it goes. Other text goes to ReportLab's own code.
+folding the values into strings and sums as it goes (a warm Arabic leaflet: 44 -> 41 ms, timed
+without a profiler). Other text goes to ReportLab's own code.
 """
 
 from __future__ import annotations
