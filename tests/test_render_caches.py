@@ -60,3 +60,22 @@ def test_the_tagging_pass_keeps_the_streams_reportlab_deflated(monkeypatch, lang
 
     streams = deflated(final)
     assert len(streams) > 1 and streams == deflated(written[0])
+
+
+def test_a_one_filter_array_becomes_a_name_with_its_parameters():
+    """A stream's one filter named in an array (as ReportLab writes it) becomes a name, and a
+    one-element /DecodeParms array its dictionary: a name's parameters may not be an array."""
+    import zlib
+
+    import pikepdf
+
+    from leaflets.render.tagging import _flate_as_written
+
+    pdf = pikepdf.new()
+    stream = pdf.make_stream(zlib.compress(b"0 0 m 10 10 l S"), Filter=pikepdf.Array([pikepdf.Name.FlateDecode]),
+                             DecodeParms=pikepdf.Array([pikepdf.Dictionary(Columns=1)]))
+    kept = pdf.make_stream(b"xyz", Filter=pikepdf.Array([pikepdf.Name.ASCIIHexDecode, pikepdf.Name.FlateDecode]))
+    _flate_as_written(pdf)
+    assert stream.Filter == pikepdf.Name.FlateDecode and stream.DecodeParms == pikepdf.Dictionary(Columns=1)
+    assert stream.read_bytes() == b"0 0 m 10 10 l S"
+    assert len(kept.Filter) == 2

@@ -170,6 +170,9 @@ def _flate_as_written(pdf: pikepdf.Pdf) -> None:
             filters = stream.get("/Filter")
             if isinstance(filters, Array) and len(filters) == 1:
                 stream.Filter = filters[0]
+                parameters = stream.get("/DecodeParms")  # a name's parameters are a dictionary, not an array
+                if isinstance(parameters, Array) and len(parameters) == 1:
+                    stream.DecodeParms = parameters[0]
 
 
 def _xmp(title: str, language: str) -> bytes:
