@@ -35,7 +35,7 @@ from .errors import LeafletError, OutputError, Where
 from .output import write_atomically
 from .paths import FONTS_DIR, PACKAGE_DIR, data_dir
 from .pipeline import LeafletRequest, open_brand, open_library, resolve_request
-from .fonts import draws, font_file_of, fonts_for, leaflet_fonts
+from .fonts import drawn, font_file_of, fonts_for, leaflet_fonts
 from .render.html import direction, site_assets, warm_templates, language_name, render_html, render_index, render_languages
 from .render.outline import outline_width
 from .render.pdf import PAPER_SIZES, PrintOptions, render_pdf
@@ -198,7 +198,7 @@ def _warm_language(handout: LoadedHandout, clinic: ClinicBrand, language: str, f
         return  # no DRAFT mark (leaflets.resolve sets it for draft content only)
     # the face render/pdf/page.py's watermark chooses: the first of the language's families that draws it all
     text = strings.draft_mark
-    face = next((f for f in (fonts.regular, *fonts.fallback) if all(draws(f, c) for c in text)), None)
+    face = next((f for f in (fonts.regular, *fonts.fallback) if drawn(f).issuperset(text)), None)
     if face is not None:
         outline_width(text, font_file_of(f"{face}-Bold"), 1)
 

@@ -271,7 +271,4 @@ def missing_characters(text: str, fonts: FontSet) -> list[str]:
 @lru_cache(maxsize=16)
 def _covered(fonts: FontSet) -> frozenset[str]:
     """Characters some face of the set draws in regular and bold, plus line breaks, tabs and bidi marks."""
-    codes: set[int] = set()
-    for family in (fonts.regular, *fonts.fallback):
-        codes |= _glyphs(family) & _glyphs(f"{family}-Bold")
-    return frozenset(chr(code) for code in codes) | {"\n", "\t"} | BIDI_CONTROLS
+    return frozenset().union(*(drawn(family) for family in (fonts.regular, *fonts.fallback))) | {"\n", "\t"} | BIDI_CONTROLS

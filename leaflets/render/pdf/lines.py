@@ -99,7 +99,7 @@ def any_script_markup(text: str, fonts: FontSet) -> str:
     faces = (fonts.regular, *fonts.fallback)
     parts = []
     for word in re.split(r"(\s+)", text):
-        face = next((f for f in faces if all(draws(f, c) for c in word)), None)
+        face = next((f for f in faces if drawn(f).issuperset(word)), None)
         if word.isspace() or face is None:
             parts.append(markup.__wrapped__(word, fonts))
         else:

@@ -19,7 +19,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph as RLParagraph
 
-from ...fonts import draws, font_file_of
+from ...fonts import draws, drawn, font_file_of
 from ...substitute import fill
 from ..logo import load_svg
 from ..outline import draw_outlined, outline_width
@@ -137,7 +137,7 @@ class PageFurniture:
         """
         lay = self.layout
         rtl = lay.fonts.rtl
-        simple = not (rtl or lay.fonts.shaping) and all(draws(lay.fonts.regular, c) for c in text)
+        simple = not (rtl or lay.fonts.shaping) and drawn(lay.fonts.regular).issuperset(text)
         if simple and canv.stringWidth(text, font, size) <= width:  # the common case, drawn directly: faster
             canv.saveState()
             canv.setFillColor(colour)
@@ -166,7 +166,7 @@ class PageFurniture:
             return
         if not canv.hasForm("DraftMark"):  # drawn once, placed on every page
             page_w, page_h = lay.pagesize
-            face = next((f for f in (lay.fonts.regular, *lay.fonts.fallback) if all(draws(f, c) for c in text)), None)
+            face = next((f for f in (lay.fonts.regular, *lay.fonts.fallback) if drawn(f).issuperset(text)), None)
             if face is None:
                 return  # no one face draws the whole mark: the notice under the title says it in words
             font_file = font_file_of(f"{face}-Bold")
