@@ -131,3 +131,22 @@ def test_a_long_web_address_broken_over_lines_keeps_every_character(tmp_path):
     assert result.returncode == 0, result.stderr
     squeezed = "".join(extract_text(str(out)).split())
     assert "https://www.mdedge.com/familymedicine/article/65235/cardiology/should-patients-acute-dvt-limit-activity" in squeezed
+
+
+def test_punctuation_after_a_latin_word_in_urdu_keeps_its_place(tmp_path):
+    """The Urdu 'written for' line joins two profile labels with an Arabic semicolon, the first ending
+    "(... DVT)": after the Latin word, the closing bracket and the semicolon are right to left and carry
+    no script, so they are set in display order by us, not left to HarfBuzz to guess. Read from the
+    glyph positions: left of "DVT" comes the bracket, drawn mirrored ("("), then the semicolon."""
+    from tests.reading import glyph_lines
+
+    out = tmp_path / "ur.pdf"
+    result = run_generate("build", "--lang", "ur", "--profile", "femoral", "--profile", "flyer", "--allow-overdue",
+                          "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    found = []
+    for line in glyph_lines(out, 0):
+        text = "".join(glyph for _, _, glyph in line)  # left to right
+        if "DVT" in text and "\u061b" in text:
+            found.append(text[:text.index("DVT")].rstrip()[-2:])
+    assert found == ["\u061b("], found

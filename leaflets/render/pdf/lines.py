@@ -239,6 +239,13 @@ def has_rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(char) in _RTL_CLASSES for char in set(text))
 
 
+def _has_rtl_letter(text: str) -> bool:
+    """A letter of a right-to-left script, by which HarfBuzz knows a run is right to left (Arabic
+    punctuation, "،" or "؛", is right to left for the bidi algorithm but belongs to no script)."""
+    return has_rtl(text) and any(unicodedata.bidirectional(char) in _RTL_CLASSES and unicodedata.category(char)[0] == "L"
+                                 for char in text)
+
+
 def _word_levels(word: str) -> list[int]:
     """The levels of a word's characters where it stands in its paragraph (alone, if not found)."""
     base, text, resolved, cursor = _paragraph.get()
@@ -279,9 +286,10 @@ def shape_word(word, features=None, force=False):
     result = _ttfonts.makeShapedFragWord(word)([0])
     for level, pieces in runs:
         run_text = "".join(piece for _, piece in pieces)
-        if level % 2 and not has_rtl(run_text):
-            # Only neutral characters (punctuation) at a right-to-left level: HarfBuzz would set them
-            # left to right, so they are given to it in display order, mirrored: "(" shows as ")".
+        if level % 2 and not _has_rtl_letter(run_text):
+            # No right-to-left letter at a right-to-left level (brackets, an Arabic semicolon): ReportLab
+            # lets HarfBuzz guess the direction from the script, and punctuation has none, so it would
+            # set them left to right. They are given to it in display order, mirrored: "(" shows as ")".
             pieces = [(frag, "".join(_MIRRORS.get(c, c) for c in reversed(piece))) for frag, piece in reversed(pieces)]
         shaped = _shaped([None, *pieces], run_text, level)
         result[0] += shaped[0]
