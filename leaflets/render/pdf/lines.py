@@ -32,18 +32,26 @@ from .textcache import TextCache
 # one; Chinese also never starts a line with these full-width marks (W3C clreq, GB/T 15834).
 _paragraph_module.ALL_CANNOT_START += "\uff0c\uff1a\uff1b\uff1f\uff01\u201d\u2019\u300b\u3009\u2026\u2014"
 
-# ReportLab 5.1 reads the last operator of a text object before raising a shaped glyph (an Arabic
-# mark with a vertical offset), and fails when the text object has none yet; an empty one is harmless.
-_set_rise = PDFTextObject.setRise
 
-
-def _safe_set_rise(self, rise):
+def _set_rise(self, rise):
+    """ReportLab 5.1's PDFTextObject.setRise, mended twice. When a rise follows another with no text
+    between (a raised glyph after another raised glyph: Nastaliq's cascade, stacked Arabic marks), it
+    rewrites the last Ts but kept the old rise as the current one: the glyphs after it, meant for the
+    baseline, were drawn at the second glyph's height ("میں" with its last letter floating). It also
+    read the last operator of an empty text object (an empty one is harmless)."""
     if not self._code:
         self._code.append("")
-    _set_rise(self, rise)
+    operator = f"{fp_str(rise)} Ts"
+    if self._code[-1].endswith(" Ts"):  # "r0 Ts r1 Ts" is written "r1 Ts"
+        self._y += self._rise
+        self._code[-1] = operator
+    else:
+        self._code.append(operator)
+    self._rise = rise
+    self._y -= rise
 
 
-PDFTextObject.setRise = _safe_set_rise
+PDFTextObject.setRise = _set_rise
 
 # No-break spaces must not end a line (a phone number, "10 h", French "Pourquoi ?"). ReportLab's word
 # splitter keeps U+00A0 but counts U+202F as a space, and its Chinese line breaker breaks at any space
