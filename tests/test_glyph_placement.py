@@ -114,3 +114,74 @@ def test_each_shaped_glyph_is_raised_as_harfbuzz_placed_it(tmp_path, language):
             assert rises == expected, (face_name, word)
             checked += len(rises)
     assert checked > 1000
+
+
+def _inner_edges(rect, shapes) -> tuple[float, float, float, float]:
+    """A filled rectangle's inside, less the lines drawn along its edges (a double border: both)."""
+    x0, y0, x1, y1 = rect.x0, rect.y0, rect.x1, rect.y1
+    for shape in shapes:
+        if not isinstance(shape, (LTLine, LTRect, LTCurve)) or not shape.stroke:
+            continue
+        half = (shape.linewidth or 0) / 2
+        horizontal = shape.height < 0.5 and shape.x0 < rect.x1 and shape.x1 > rect.x0
+        vertical = shape.width < 0.5 and shape.y0 < rect.y1 and shape.y1 > rect.y0
+        if horizontal and rect.y1 - 8 < shape.y0 < rect.y1 + 8:
+            y1 = min(y1, shape.y0 - half)
+        if horizontal and rect.y0 - 8 < shape.y0 < rect.y0 + 8:
+            y0 = max(y0, shape.y0 + half)
+        if vertical and rect.x0 - 8 < shape.x0 < rect.x0 + 8:
+            x0 = max(x0, shape.x0 + half)
+        if vertical and rect.x1 - 8 < shape.x0 < rect.x1 + 8:
+            x1 = min(x1, shape.x0 - half)
+    return x0, y0, x1, y1
+
+
+def ink_outside_boxes(pdf: Path, clearance: float = 0.9) -> list[str]:
+    """Glyphs whose baseline lies on a background (a box, a badge, a header row) but whose outline
+    reaches within `clearance` points of its edge or border, or past it."""
+    boxes = outline_boxes(pdf)
+    found = []
+    for number, (glyphs, shapes) in enumerate(read_pages(pdf), start=1):
+        backgrounds = [shape for shape in shapes if isinstance(shape, LTRect) and shape.fill]
+        for font, code, (a, b, c, d, e, f), size, rise in glyphs:
+            box = boxes.get(font.lstrip("/"), {}).get(code)
+            if box is None:
+                continue
+            xs = [a * gx * size + c * (gy * size + rise) + e for gx in (box[0], box[2]) for gy in (box[1], box[3])]
+            ys = [b * gx * size + d * (gy * size + rise) + f for gx in (box[0], box[2]) for gy in (box[1], box[3])]
+            middle = (min(xs) + max(xs)) / 2
+            for rect in backgrounds:
+                if rect.x0 <= middle <= rect.x1 and rect.y0 <= f <= rect.y1:
+                    x0, y0, x1, y1 = _inner_edges(rect, shapes)
+                    over = max(max(ys) - (y1 - clearance), (y0 + clearance) - min(ys),
+                               (x0 + clearance) - min(xs), max(xs) - (x1 - clearance))
+                    if over > 0:
+                        found.append(f"page {number}: a glyph of {font} at ({e:.0f}, {f:.0f}) crosses the edge "
+                                     f"of the box at ({rect.x0:.0f}, {rect.y0:.0f})-({rect.x1:.0f}, {rect.y1:.0f}) "
+                                     f"by {over:.1f} pt")
+    return found
+
+
+@pytest.fixture(scope="module")
+def boxed_leaflets(tmp_path_factory):
+    """Femoral + flyer (every safety box, the causes table) in scripts of every height, standard and large print."""
+    folder = tmp_path_factory.mktemp("boxed")
+    library, brand = open_library().load("dvt-walking"), open_brand()
+    made = {}
+    for language in ("ur", "ar", "hi", "bn", "vi", "zh-Hans", "en"):
+        for large in (False, True):
+            options = PrintOptions(large_print=large)
+            request = LeafletRequest("dvt-walking", ("femoral", "flyer"), language, allow_overdue=True,
+                                     print_options=options)
+            pdf = folder / f"{language}{'-large' if large else ''}.pdf"
+            pdf.write_bytes(render_pdf(resolve_request(library, request, brand), "a4", options).data)
+            made[pdf.stem] = pdf
+    return made
+
+
+@pytest.mark.parametrize("name", ["ur", "ur-large", "ar", "ar-large", "hi", "hi-large", "bn", "vi", "zh-Hans", "en"])
+def test_letters_stay_inside_their_boxes(boxed_leaflets, name):
+    """Nastaliq letters climb up to twice the type size above the baseline: the first line of a box,
+    a badge or a table's header row crossed the border or background edge over it (found: 'اہم' and
+    the emergency heading through the double border, the causes table's headings through their row)."""
+    assert ink_outside_boxes(boxed_leaflets[name]) == []

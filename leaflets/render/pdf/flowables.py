@@ -18,6 +18,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
 from ..tagging import Element, Tagger
+from . import ink
 from .lines import (glyph_notes_journal, not_cached, paragraph_context, pdf_text, replay_glyph_notes, visual_line,
                     words as line_words)
 from .styles import BODY
@@ -341,6 +342,38 @@ class TickedParagraph(SpokenParagraph):
         canv.restoreState()
 
 
+INK_CLEARANCE = 1.0  # points between the tallest or deepest letter and a border or background edge
+
+
+def _ends(cell) -> tuple:
+    """The flowables a table cell starts and ends with (its value may be a list of them, or a string)."""
+    if isinstance(cell, (list, tuple)):
+        return (cell[0], cell[-1]) if cell else (None, None)
+    return cell, cell
+
+
+def _ink_beyond(flowable) -> tuple[float, float]:
+    """How far a flowable's ink reaches above its top and below its bottom, in points (negative:
+    it stays inside). ReportLab puts a paragraph's first baseline one font size under its top and
+    its last one the leading less the font size over its bottom."""
+    if isinstance(flowable, TaggedTable):
+        return flowable.ink_beyond()
+    if not isinstance(flowable, RLParagraph):
+        return 0.0, 0.0
+    frags = [frag for frag in flowable.frags if getattr(frag, "text", "")]
+    if not frags:
+        return 0.0, 0.0
+    size = max(frag.fontSize for frag in frags)
+    keep = not flowable.private if isinstance(flowable, SpokenParagraph) else True  # a patient's: never kept
+    above = below = 0.0
+    for frag in frags:
+        tallest, deepest = ink.bounds(frag.fontName)
+        if tallest * frag.fontSize > size or deepest * frag.fontSize > flowable.style.leading - size:
+            tallest, deepest = ink.reach(frag.fontName, frag.text, keep)  # shaped only where it could matter
+        above, below = max(above, tallest * frag.fontSize), max(below, deepest * frag.fontSize)
+    return above - size, below - (flowable.style.leading - size)
+
+
 class TaggedTable(RLTable):
     """A table whose backgrounds and rules are artifacts; its cells' paragraphs carry the tags.
 
@@ -349,6 +382,64 @@ class TaggedTable(RLTable):
 
     tagger: Tagger | None = None
     MIN_ROWS = 2
+
+    def wrap(self, available_width, available_height):
+        self._room_for_tall_letters()
+        return super().wrap(available_width, available_height)
+
+    def _room_for_tall_letters(self):
+        """Letters that reach past a cell's first or last line (Nastaliq's climb, Arabic and Devanagari
+        descenders in large print) stay inside the border or background around them: the padding
+        grows by what they would cross, plus INK_CLEARANCE. At the top every cell of the row gets
+        the same, so the row's baselines stay level. Measured against the current padding, so a
+        second call (or a split part) adds nothing."""
+        for row, (cells, styles) in enumerate(zip(self._cellvalues, self._cellStyles)):
+            top, bottom = self._border_depth(row, "top"), self._border_depth(row, "bottom")
+            need = 0.0
+            for column, (cell, style) in enumerate(zip(cells, styles)):
+                # Where no edge is drawn, what reaches out is for the enclosing box to make room for.
+                background = self._has_background(column, row)
+                first, final = _ends(cell)
+                if top or background:
+                    need = max(need, _ink_beyond(first)[0] + INK_CLEARANCE + top - style.topPadding)
+                under = _ink_beyond(final)[1] + INK_CLEARANCE + bottom - style.bottomPadding
+                if (bottom or background) and under > 0:
+                    style.bottomPadding += under
+            if need > 0:
+                for style in styles:
+                    style.topPadding += need
+
+    def ink_beyond(self) -> tuple[float, float]:
+        """How far the ink of the first row reaches above the table, and of the last row below it."""
+        if not self._cellvalues:
+            return 0.0, 0.0
+        over = max(_ink_beyond(_ends(cell)[0])[0] - style.topPadding
+                   for cell, style in zip(self._cellvalues[0], self._cellStyles[0]))
+        under = max(_ink_beyond(_ends(cell)[1])[1] - style.bottomPadding
+                    for cell, style in zip(self._cellvalues[-1], self._cellStyles[-1]))
+        return over, under
+
+    def _border_depth(self, row: int, edge: str) -> float:
+        """How far the lines drawn along a row's top or bottom edge reach into it (double lines: both)."""
+        depth = 0.0
+        for op, (sc, sr), (ec, er), weight, _colour, _cap, _dash, _join, count, space in self._linecmds:
+            sc, ec, sr, er = self.normCellRange(sc, ec, sr, er)
+            if edge == "bottom":  # the line under this row is the one over the next
+                on_edge = (op in ("BOX", "OUTLINE", "GRID") and row == er or op == "LINEBELOW" and sr <= row <= er
+                           or op == "LINEABOVE" and sr <= row + 1 <= er or op in ("INNERGRID", "GRID") and sr <= row < er)
+            else:
+                on_edge = (op in ("BOX", "OUTLINE", "GRID") and row == sr or op == "LINEABOVE" and sr <= row <= er
+                           or op == "LINEBELOW" and sr <= row - 1 <= er or op in ("INNERGRID", "GRID") and sr < row <= er)
+            if on_edge:
+                depth = max(depth, 0.5 * (count - 1) * (weight + space) + weight / 2)
+        return depth
+
+    def _has_background(self, column: int, row: int) -> bool:
+        for _op, (sc, sr), (ec, er), *_ in self._bkgrndcmds:
+            sc, ec, sr, er = self.normCellRange(sc, ec, sr, er)
+            if sc <= column <= ec and sr <= row <= er:
+                return True
+        return False
 
     def split(self, available_width, available_height):
         # ReportLab builds the parts with self.__class__(...), which knows nothing of the tagger:
