@@ -185,3 +185,35 @@ def test_letters_stay_inside_their_boxes(boxed_leaflets, name):
     a badge or a table's header row crossed the border or background edge over it (found: 'اہم' and
     the emergency heading through the double border, the causes table's headings through their row)."""
     assert ink_outside_boxes(boxed_leaflets[name]) == []
+
+
+def _characters(pdf: Path, page: int | None = None) -> list:
+    """pdfminer's characters in drawing order (text, font, size, width), on one page (from 0) or all."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar
+
+    found = []
+
+    def walk(item):
+        if isinstance(item, LTChar):
+            found.append(item)
+        elif hasattr(item, "__iter__"):
+            for child in item:
+                walk(child)
+
+    for layout in extract_pages(str(pdf), page_numbers=None if page is None else [page]):
+        walk(layout)
+    return found
+
+
+@pytest.mark.parametrize("name", ["zh-Hans", "ur"])
+def test_numbers_in_a_bold_heading_are_bold(boxed_leaflets, name):
+    """'999' in the emergency heading, set in a face other than the language's own (Latin digits
+    beside Chinese; Noto Sans in Urdu), was drawn regular in a bold heading: ReportLab reads
+    <font face="..."> as the family's regular face."""
+    characters = _characters(boxed_leaflets[name], 0)
+    heading = max(char.size for char in characters if char.get_text() == "9")
+    nines = [char for char in characters if char.get_text() == "9" and char.size == heading]
+    assert len(nines) >= 3
+    assert all("Bold" in char.fontname for char in nines), {char.fontname for char in nines}
+

@@ -16,11 +16,13 @@ from typing import Iterator
 from xml.sax.saxutils import escape
 
 from reportlab.lib import textsplit as _textsplit_module
+from reportlab.lib.fonts import ps2tt
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase import ttfonts as _ttfonts
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import paragraph as _paragraph_module
+from reportlab.platypus import paraparser as _paraparser_module
 
 from ...bidi import levels, visual_order
 from ...fonts import BIDI_CONTROLS, FontSet, draws, drawn, face_for, synthetic_bold_faces
@@ -78,6 +80,21 @@ _paragraph_module.category = _textsplit_module.category = _category
 def words(text: str) -> list[str]:
     """The words of a text as ReportLab breaks lines: a no-break space joins, never separates."""
     return _split_words(text)
+
+
+def _start_font(self, attr):
+    """<font face="NotoSans"> takes the family and keeps the weight and slant of the text around it:
+    ReportLab's own start_font reads a family name as its regular face, so a run set in a fallback
+    face came out regular in a bold heading ("999" in a Chinese or Urdu emergency heading)."""
+    values = self.getAttributes(attr, _paraparser_module._spanAttrMap)
+    if "fontName" in values:
+        values["fontName"], bold, italic = ps2tt(values["fontName"])
+        if bold or italic:  # a face named with its style ("NotoSans-Bold") is that style
+            values["bold"], values["italic"] = bold, italic
+    self._push("font", **values)
+
+
+_paraparser_module.ParaParser.start_font = _start_font
 
 
 @lru_cache(maxsize=8192)
