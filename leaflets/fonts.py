@@ -68,6 +68,8 @@ class FontSet:
     shaping: bool = False            # HarfBuzz shaping: joined Arabic, Devanagari conjuncts
     cjk: bool = False                # lines may break between any two characters, with kinsoku rules
     leading: float = 1.0             # extra line spacing, for scripts taller than Latin (Nastaliq)
+    latin: str | None = None         # the face for runs of Latin letters and digits, where the main
+                                     # face's own space and digits do not suit them (Nastaliq's)
 
     @property
     def family(self) -> str:
@@ -81,7 +83,10 @@ _SCRIPTS = {
     "zh": ("DroidSansFallback", ("AtkinsonHyperlegible", "NotoSans"), dict(cjk=True)),
     # Nastaliq cascades each word down to the baseline, with tall letters and deep descenders: lines
     # 1.3 times further apart than Latin ones (1.7 times the type size), so they do not touch.
-    "ur": ("NotoNastaliqUrduLatin", ("NotoSans",), dict(rtl=True, shaping=True, leading=1.3)),
+    # Its space is half as wide as Noto Sans's, right between Nastaliq words but too tight between
+    # Latin ones ("020 7946 0321" read as one number), and its digits are heavier than the Latin
+    # letters beside them: Latin words and numbers are set in Noto Sans.
+    "ur": ("NotoNastaliqUrduLatin", ("NotoSans",), dict(rtl=True, shaping=True, leading=1.3, latin="NotoSans")),
     "bn": ("NotoSansBengaliLatin", ("NotoSans",), dict(shaping=True)),
     # Korean puts spaces between words and breaks lines there, not between syllables: no cjk wrapping.
     "ko": ("LeafletsGothicKR", ("AtkinsonHyperlegible", "NotoSans"), {}),

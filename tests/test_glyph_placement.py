@@ -217,3 +217,18 @@ def test_numbers_in_a_bold_heading_are_bold(boxed_leaflets, name):
     assert len(nines) >= 3
     assert all("Bold" in char.fontname for char in nines), {char.fontname for char in nines}
 
+
+def test_latin_words_in_urdu_are_spaced_as_latin(boxed_leaflets):
+    """Nastaliq's space is half as wide as Noto Sans's: the English contact details and sources of an
+    Urdu leaflet ran together ('020 7946 0321' read as one number). Latin words, and the spaces
+    between them, are set in Noto Sans."""
+    characters = _characters(boxed_leaflets["ur"])
+    latin = [(before, space, after) for before, space, after in zip(characters, characters[1:], characters[2:])
+             if space.get_text() == " " and before.get_text().isascii() and before.get_text().isalnum()
+             and after.get_text().isascii() and after.get_text().isalnum()]
+    assert len(latin) > 100  # the sources, the contact details, the phone numbers
+    narrow = [f"{before.get_text()} {after.get_text()}" for before, space, after in latin
+              if space.width / space.size < 0.2]
+    assert narrow == []
+    phone = "".join(char.get_text() for char in characters)
+    assert "020 7946 0321" in phone

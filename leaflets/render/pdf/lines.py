@@ -96,6 +96,10 @@ def _start_font(self, attr):
 
 _paraparser_module.ParaParser.start_font = _start_font
 
+# Latin letters (A-Z and the accented ones of Latin-1 and Latin Extended-A) and ASCII digits: set in
+# FontSet.latin where the language has one.
+_LATIN = re.compile("[A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f]")
+
 
 @lru_cache(maxsize=8192)
 def markup(text: str, fonts: FontSet) -> str:
@@ -103,8 +107,17 @@ def markup(text: str, fonts: FontSet) -> str:
     runs the main face cannot draw set in a fallback face; spaces and punctuation stay in their run."""
     if not draws(fonts.regular, NNBSP):  # set as a full no-break space, not in a fallback face
         text = text.replace(NNBSP, NBSP)
-    if drawn(fonts.regular).issuperset(text):  # all in the main face, as most texts are: one run
-        return escape(text).replace("\n", "<br/>")
+    if drawn(fonts.regular).issuperset(text) and not (fonts.latin and _LATIN.search(text)):
+        return escape(text).replace("\n", "<br/>")  # all in the main face, as most texts are: one run
+    if fonts.latin:
+        pieces = _latin_words(text, fonts.latin)
+        return "".join(_run(piece, fonts.latin, fonts) if latin else _by_character(piece, fonts)
+                       for piece, latin in pieces).replace("\n", "<br/>")
+    return _by_character(text, fonts).replace("\n", "<br/>")
+
+
+def _by_character(text: str, fonts: FontSet) -> str:
+    """Runs of the main face and of the fallbacks, each character in the first face that draws it."""
     parts: list[str] = []
     current, run = fonts.regular, ""
     for char in text:
@@ -114,7 +127,27 @@ def markup(text: str, fonts: FontSet) -> str:
             current, run = face, ""
         run += char
     parts.append(_run(run, current, fonts))
-    return "".join(parts).replace("\n", "<br/>")
+    return "".join(parts)
+
+
+def _latin_words(text: str, face: str) -> list[tuple[str, bool]]:
+    """The text in pieces, each marked True when it is Latin words and numbers for FontSet.latin: a
+    word with a Latin letter or digit that the face draws whole ("(DVT)", "020"; not "DVT)؛", as
+    ReportLab shapes a word with one font), with the spaces between two such words."""
+    pieces: list[tuple[str, bool]] = []
+    for token in re.split(r"(\s+)", text):
+        latin = bool(token) and not token.isspace() and _LATIN.search(token) is not None and drawn(face).issuperset(token)
+        if token.isspace() and pieces:
+            pieces.append((token, False))
+            continue
+        if latin and len(pieces) >= 2 and pieces[-1][0].isspace() and pieces[-2][1]:
+            space = pieces.pop()[0]
+            pieces[-1] = (pieces[-1][0] + space + token, True)  # the space between two Latin words is Latin
+        elif pieces and pieces[-1][1] == latin:
+            pieces[-1] = (pieces[-1][0] + token, latin)
+        else:
+            pieces.append((token, latin))
+    return pieces
 
 
 def any_script_markup(text: str, fonts: FontSet) -> str:
@@ -125,6 +158,8 @@ def any_script_markup(text: str, fonts: FontSet) -> str:
     parts = []
     for word in re.split(r"(\s+)", text):
         face = next((f for f in faces if drawn(f).issuperset(word)), None)
+        if fonts.latin and _LATIN.search(word) and drawn(fonts.latin).issuperset(word):
+            face = fonts.latin
         if word.isspace() or face is None:
             parts.append(markup.__wrapped__(word, fonts))
         else:
