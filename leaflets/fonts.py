@@ -75,6 +75,12 @@ class FontSet:
     def family(self) -> str:
         return self.regular
 
+    @property
+    def latin_face(self) -> str:
+        """The face for a whole text in Latin letters (an English source in an Arabic leaflet): Noto Sans
+        beside every shaped script, whose merged faces carry their own digits and punctuation."""
+        return self.latin or (self.fallback[0] if self.shaping and self.fallback else self.regular)
+
 
 # Language (its first subtag) -> main family, fallbacks and how the script is set.
 _SCRIPTS = {

@@ -232,3 +232,59 @@ def test_latin_words_in_urdu_are_spaced_as_latin(boxed_leaflets):
     assert narrow == []
     phone = "".join(char.get_text() for char in characters)
     assert "020 7946 0321" in phone
+
+
+def _text_lines(pdf: Path) -> list[str]:
+    """Each page's lines of text as pdfminer groups them, top to bottom, page after page."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextLine
+
+    lines = []
+
+    def walk(item, found):
+        if isinstance(item, LTTextLine):
+            found.append((-item.y0, item.x0, item.get_text().strip()))
+        elif hasattr(item, "__iter__"):
+            for child in item:
+                walk(child, found)
+
+    for layout in extract_pages(str(pdf)):
+        found: list = []
+        walk(layout, found)
+        lines += [text for _, _, text in sorted(found)]
+    return lines
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "hi", "bn", "ko", "ur", "zh-Hans", "ru", "en-large", "ar-large"])
+def test_web_addresses_break_only_after_a_slash(tmp_path, language):
+    """A source's web address too long for its line broke wherever the line ended, 'htt' | 'ps://...'
+    or '...limit-activ' | 'ity' (Arabic, Hindi, Bengali, Korean, Urdu, Russian; English in large
+    print): it is broken after a slash, as often as it takes."""
+    language, large, _ = language.partition("-large")
+    options = PrintOptions(large_print=bool(large))
+    library = open_library().load("dvt-walking")
+    leaflet = resolve_request(library, LeafletRequest("dvt-walking", ("femoral", "flyer"), language,
+                                                      allow_overdue=True, print_options=options), open_brand())
+    pdf = tmp_path / "leaflet.pdf"
+    pdf.write_bytes(render_pdf(leaflet, "a4", options).data)
+    lines = _text_lines(pdf)
+    addresses = [entry.url for section in leaflet.sections for block in section.blocks
+                 if getattr(block, "kind", "") == "references" for entry in block.entries if entry.url]
+    assert addresses
+    for address in addresses:
+        # Where it starts (the end of a line), then each whole line that continues it.
+        for at, line in enumerate(lines):
+            words = line.split()
+            if words and len(words[-1]) > 3 and address.startswith(words[-1]):
+                parts = [words[-1]]
+                for following in lines[at + 1:]:
+                    rest = address[len("".join(parts)):]
+                    piece = following.split()[0] if following.split() else ""
+                    if not rest or not rest.startswith(piece):
+                        break
+                    parts.append(piece)
+                if "".join(parts) == address:
+                    break
+        else:
+            raise AssertionError(f"{address} is not on the page")
+        assert all(part.endswith("/") for part in parts[:-1]), (address, parts)

@@ -74,6 +74,62 @@ def _category(char: str) -> str:
 
 
 _paragraph_module.split = _split_words
+
+# ReportLab breaks a web address (style.uriWasteReduce) only where a part of it with its scheme fits on
+# the line already begun; where none does, or where the rest is still longer than a line, it cut the
+# address letter by letter ("htt" | "ps://...", "limit-a" | "ctivity"). Such an address, or its rest,
+# is broken after a slash here, or starts the next line.
+_reportlab_hyphenate_word = _paragraph_module._hyphenateWord
+_reportlab_hyphenate_frag_word = _paragraph_module._hyphenateFragWord
+
+
+def _address_parts(text: str, used: float, max_width: float, width, continued: bool) -> tuple[str, str] | None:
+    """Where a web address too long for its line breaks: after the last slash that leaves a first part
+    fitting after the `used` width; ("", text) moves it whole to the next line; None: not an address."""
+    if "/" not in text or not (continued or _paragraph_module._uri_split_pairs(text)):
+        return None
+    for cut in reversed([at + 1 for at, char in enumerate(text) if char == "/"]):
+        head = text[:cut]
+        if cut < len(text) and not head.endswith((":/", "://")) and used + width(head) <= max_width:
+            return head, text[cut:]
+    return ("", text) if used > 0 else None
+
+
+def _hyphenate_word(hyphenator, font_name, font_size, word, word_width, new_width, max_width, uri_waste_reduce,
+                    *rest):
+    split = _reportlab_hyphenate_word(hyphenator, font_name, font_size, word, word_width, new_width, max_width,
+                                      uri_waste_reduce, *rest)
+    if split or not uri_waste_reduce:
+        return split
+    parts = _address_parts(str(word), new_width - word_width, max_width,
+                           lambda text: pdfmetrics.stringWidth(text, font_name, font_size),
+                           isinstance(word, _paragraph_module._SplitWord))
+    if parts is None:
+        return split
+    return [_paragraph_module._SplitWordH(parts[0]), _paragraph_module._SplitWordEnd(parts[1])]
+
+
+def _hyphenate_frag_word(hyphenator, word, new_width, max_width, uri_waste_reduce, *rest):
+    """The same for a word of a paragraph set in frags: [width, (frag, text), ...] (one frag here)."""
+    split = _reportlab_hyphenate_frag_word(hyphenator, word, new_width, max_width, uri_waste_reduce, *rest)
+    if split or not uri_waste_reduce or len(word) != 2:
+        return split
+    frag, text = word[1]
+
+    def width(part: str) -> float:
+        return pdfmetrics.stringWidth(part, frag.fontName, frag.fontSize)
+
+    parts = _address_parts(text, new_width - word[0], max_width, width, isinstance(word, _paragraph_module._SplitFrag))
+    if parts is None:
+        return split
+    rest_kind = _paragraph_module._SplitFragHS if isinstance(word, _paragraph_module._HSFrag) else \
+        _paragraph_module._SplitFrag
+    return [_paragraph_module._SplitFragH([width(parts[0]), (frag, parts[0])]),
+            rest_kind([width(parts[1]), (frag, parts[1])])]
+
+
+_paragraph_module._hyphenateWord = _hyphenate_word
+_paragraph_module._hyphenateFragWord = _hyphenate_frag_word
 _paragraph_module.category = _textsplit_module.category = _category
 
 
@@ -99,6 +155,14 @@ _paraparser_module.ParaParser.start_font = _start_font
 # Latin letters (A-Z and the accented ones of Latin-1 and Latin Extended-A) and ASCII digits: set in
 # FontSet.latin where the language has one.
 _LATIN = re.compile("[A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f]")
+
+
+def is_latin(text: str) -> bool:
+    """Only Latin letters, digits, punctuation and spaces: nothing in it joins, stacks or reorders."""
+    return _LATIN_ONLY.fullmatch(text) is not None
+
+
+_LATIN_ONLY = re.compile("[\u0000-\u024f\u2000-\u206f\u20ac]*")
 
 
 @lru_cache(maxsize=8192)

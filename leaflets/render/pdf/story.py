@@ -17,7 +17,7 @@ from ...leaflet import BulletList, Checklist, Faq, LeafletSection, Paragraph, Re
 from ..tagging import Element
 from .flowables import Bookmark, FirstPageEnd, TaggedTable, TickedParagraph
 from .layout import Layout
-from .lines import plain
+from .lines import is_latin, plain
 from .qr import OnlineCopy
 from .styles import BORDERS, BULLET
 
@@ -256,8 +256,14 @@ class Story:
             # Sources are cited as published, mostly in English, whatever the leaflet's language.
             items = tag.child("L", lang="en" if lay.leaflet.language != "en" else None,
                               attributes={"O": "List", "ListNumbering": "Decimal"})
-            references = [lay.item(items, f"{r.text} {r.url}".strip(), s.reference, f"{r.number}.")
-                          for r in block.entries]
+            # One in Latin letters is set unshaped in the Latin face: ReportLab can then break its web
+            # address after a slash (shaped text hides it: "htt" | "ps://" in Arabic or Hindi), and its
+            # full stops are Latin ones, not the Arabic face's, set low.
+            unshaped = ParagraphStyle(s.reference.name + "-latin", parent=s.reference, shaping=0,
+                                      fontName=lay.fonts.latin_face, bulletFontName=f"{lay.fonts.latin_face}-Bold")
+            references = [lay.item(items, text, unshaped if s.reference.shaping and is_latin(text) else s.reference,
+                                   f"{r.number}.")
+                          for r in block.entries for text in [f"{r.text} {r.url}".strip()]]
             for reference in references:
                 # A few lines each, often with a long unbreakable web address: moved whole to the next
                 # page rather than split, which ReportLab can get wrong for shaped text at large sizes.

@@ -195,6 +195,10 @@ def _latin_styles(body: ParagraphStyle, fonts: FontSet, primary: colors.Color, o
         header_cell=ParagraphStyle("header_cell", parent=body, fontName=fonts.bold, fontSize=11, leading=14.5,
                                    textColor=on_primary, spaceAfter=0),
         small=ParagraphStyle("small", parent=body, fontSize=9, leading=12, textColor=muted, spaceAfter=4),
+        # A web address longer than a whole line is broken after one of its slashes, never inside a
+        # word ("htt" | "ps://"); a shorter one moves whole to the next line (uriWasteReduce is the
+        # part of a line ReportLab may leave empty rather than break one: all of it).
         reference=ParagraphStyle("reference", parent=body, fontSize=10, leading=13, spaceAfter=3,
-                                 leftIndent=18, bulletIndent=0, bulletFontName=marks, bulletFontSize=10),
+                                 leftIndent=18, bulletIndent=0, bulletFontName=marks, bulletFontSize=10,
+                                 uriWasteReduce=1.0),
     )
