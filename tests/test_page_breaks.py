@@ -128,3 +128,64 @@ def test_table_split_keeps_two_rows_on_each_side():
 def test_the_last_page_is_not_a_page_of_a_few_lines(shipped):
     for name, leaflet, pages in shipped:
         assert len(pages[-1]) >= 8, f"{name}: {len(pages[-1])} lines on the last page"
+
+
+def list_item_pages(pdf) -> list[list[int]]:
+    """For each list (L) in the structure tree, the page each of its items (LI) starts on, read with pikepdf."""
+    import pikepdf
+
+    lists: list[list[int]] = []
+    with pikepdf.open(pdf) as document:
+        page_index = {page.obj.objgen: n for n, page in enumerate(document.pages)}
+
+        def kids(element) -> list:
+            found = element.get("/K")
+            return list(found) if isinstance(found, pikepdf.Array) else ([] if found is None else [found])
+
+        def first_page(element) -> int | None:
+            if "/Pg" in element and any(not isinstance(kid, pikepdf.Dictionary) for kid in kids(element)):
+                return page_index[element.Pg.objgen]
+            for kid in kids(element):
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.MCR:
+                    return page_index[kid.Pg.objgen]
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    page = first_page(kid)
+                    if page is not None:
+                        return page
+            return None
+
+        def walk(element):
+            if element.get("/S") == pikepdf.Name.L:
+                lists.append([first_page(item) for item in kids(element)
+                              if isinstance(item, pikepdf.Dictionary) and item.get("/S") == pikepdf.Name.LI])
+            for kid in kids(element):
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    walk(kid)
+
+        walk(document.Root.StructTreeRoot)
+    return lists
+
+
+EVERY_LANGUAGE = ("en", "es", "fr", "pl", "pt", "vi", "ru", "zh-Hans", "ko", "ar", "ur", "hi", "bn")
+
+
+@pytest.mark.parametrize("language", EVERY_LANGUAGE)
+def test_a_list_breaks_with_at_least_two_items_on_each_page(library, tmp_path, language):
+    """A list broken across pages left its last key point alone at the top of a page (Arabic), or a
+    heading with one source at the foot of one (Bengali): a list breaks only between its second and
+    second-to-last items."""
+    lib, clinic = library
+    loaded = lib.load("dvt-walking")
+    checked = 0
+    for profiles in (("general",), ("femoral", "flyer"), ("calf", "femoral", "flyer")):
+        for large in (False, True):
+            request = LeafletRequest("dvt-walking", profiles, language, "a4", allow_overdue=True,
+                                     print_options=PrintOptions(large_print=large))
+            pdf = tmp_path / f"{'+'.join(profiles)}-{large}.pdf"
+            pdf.write_bytes(build_pdf(loaded, request, clinic).data)
+            for pages in list_item_pages(pdf):
+                assert None not in pages, (pdf.stem, pages)
+                counts = [pages.count(page) for page in sorted(set(pages))]
+                assert len(counts) == 1 or min(counts) >= 2, f"{language} {pdf.stem}: items per page {counts}"
+                checked += len(counts) > 1
+    assert checked  # some lists do break across pages

@@ -251,7 +251,7 @@ class Story:
         # heading can keep with the first entry and long lists still flow across pages.
         if isinstance(block, BulletList):
             items = tag.child("L", attributes={"O": "List", "ListNumbering": "Disc"})
-            return [lay.item(items, plain(e), s.bullet, BULLET, lay.entry(e)) for e in block.entries]
+            return _in_pairs([lay.item(items, plain(e), s.bullet, BULLET, lay.entry(e)) for e in block.entries])
         if isinstance(block, References):
             # Sources are cited as published, mostly in English, whatever the leaflet's language.
             items = tag.child("L", lang="en" if lay.leaflet.language != "en" else None,
@@ -268,14 +268,14 @@ class Story:
                 # A few lines each, often with a long unbreakable web address: moved whole to the next
                 # page rather than split, which ReportLab can get wrong for shaped text at large sizes.
                 reference.allowSplitting = 0
-            return references
+            return _in_pairs(references)
         if isinstance(block, Checklist):
             items = tag.child("L", attributes={"O": "List", "ListNumbering": "None"})
             entries = [lay.item(items, plain(e), s.checklist, markup=lay.entry(e), cls=TickedParagraph)
                        for e in block.entries]
             for entry in entries:  # the drawn square, said as the character for an empty ballot box
                 entry.label_tag.actual_text = TickedParagraph.SPOKEN
-            return entries
+            return _in_pairs(entries)
         if isinstance(block, Table):
             return [self.table(block, width, tag.child("Table"))]
         if isinstance(block, Faq):
@@ -320,6 +320,14 @@ class Story:
         style += [("BACKGROUND", (0, r), (-1, r), lay.accent) for r in range(2, len(rows), 2)]
         table.setStyle(self._table_style(style))
         return table
+
+
+def _in_pairs(items: list[Flowable]) -> list[Flowable]:
+    """A list's items, broken across pages only between its second and its second-to-last: never one
+    item alone at the foot of a page under its heading, or at the top of the next one."""
+    if len(items) >= 2:
+        items[0].keepWithNext = items[-2].keepWithNext = 1
+    return items
 
 
 def _table_start(table: TaggedTable, width: float) -> Spacer:
