@@ -189,3 +189,4 @@ def test_a_list_breaks_with_at_least_two_items_on_each_page(library, tmp_path, l
                 assert len(counts) == 1 or min(counts) >= 2, f"{language} {pdf.stem}: items per page {counts}"
                 checked += len(counts) > 1
     assert checked  # some lists do break across pages
+

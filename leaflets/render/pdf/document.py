@@ -76,7 +76,7 @@ def fitting_layout(leaflet: Leaflet, pagesize: tuple[float, float], fonts,
     """The layout whose first page holds the safety sections, and its story: the usual one when they
     fit, else the least compact one that makes room (see Layout.compact). The story that was measured
     is the one built (saves a second story and a second wrap of page 1: a fifth of an English render)."""
-    levels = (0, 1, 2) if any(section.first_page for section in leaflet.sections) else (0,)
+    levels = (0, 1, 2, 3) if any(section.first_page for section in leaflet.sections) else (0,)
     for compact in levels:
         layout = Layout(leaflet, pagesize, fonts, options, compact)
         story = Story(layout).flowables()
@@ -106,7 +106,7 @@ def build(layout: Layout, story: list[Flowable], buffer: io.BytesIO) -> int:
     page_w, page_h = layout.pagesize
     first = Frame(MARGIN, layout.footer, layout.width, first_frame_height(layout),
                   id="first", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    later = Frame(MARGIN, layout.footer, layout.width, page_h - layout.footer - layout.later_band - 6 * mm,
+    later = Frame(MARGIN, layout.footer, layout.width, page_h - layout.footer - layout.later_band - layout.later_gap,
                   id="later", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc = BaseDocTemplate(
         buffer, pagesize=layout.pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,

@@ -5,15 +5,29 @@ from __future__ import annotations
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph as RLParagraph
 
-from ...fonts import FontSet, for_any_script
+from ...fonts import FontSet, draws, for_any_script
 from ...leaflet import Entry, Leaflet
+from ...substitute import fill
+from ...typography import NBSP
 from ..tagging import Element, Tagger
 from .flowables import SpokenParagraph
 from .lines import any_script_markup, has_rtl, markup, words
-from .styles import (COMPACT_BAND, FIRST_BAND, FOOTER, LATER_BAND, MARGIN, Palette, PrintOptions, compact_styles,
+from . import ink
+from .styles import (COMPACT_BAND, EDGE, FIRST_BAND, FOOTER_ABOVE_RULE, FOOTER_BASELINE, FOOTER_LEADING,
+                     FOOTER_RULE_GAP, LARGE_BODY, LATER_BAND, MARGIN, Palette, PrintOptions, compact_styles,
                      make_styles, tight_styles)
+
+
+def _above(text: str, font: str, size: float) -> float:
+    """How far a line's letters reach above its baseline, in points."""
+    return ink.reach(font, text)[0] * size if text else 0.0
+
+
+def _below(text: str, font: str, size: float) -> float:
+    return ink.reach(font, text)[1] * size if text else 0.0
 
 
 class Layout:
@@ -26,26 +40,91 @@ class Layout:
         self.fonts = fonts
         self.options = options
         self.k = options.scale
-        self.first_band, self.later_band, self.footer = FIRST_BAND * self.k, LATER_BAND * self.k, FOOTER * self.k
-        # Compact (1, 2): the first page makes room for the safety sections when they would not fit
+        self.width = pagesize[0] - 2 * MARGIN
+        # Compact (1, 2, 3): the first page makes room for the safety sections when they would not fit
         # otherwise. 1: a narrower header band, a smaller title, the subtitle after them; 2: also
-        # tighter boxes and smaller box headings. The text itself never gets smaller.
+        # tighter boxes and smaller box headings; 3: also the notices about this copy (a draft) after
+        # them, on page 1 if there is room (the DRAFT mark is on every page); Urdu in large print needs
+        # it, as Nastaliq keeps its line spacing. The text itself never gets smaller.
         self.compact = compact
         self.first_gap = 4 * mm if compact else 8 * mm   # between the header band and the title
-        if compact:
-            self.first_band = COMPACT_BAND
+        self._place_furniture(COMPACT_BAND if compact else FIRST_BAND * self.k, LATER_BAND * self.k)
         self.first_page_end = 0   # the page the safety sections end on, once drawn
         palette = Palette(leaflet.look, options.high_contrast)
         self.primary, self.accent, self.on_primary = palette.primary, palette.accent, palette.on_primary
         self.ink, self.muted, self.tones = palette.ink, palette.muted, palette.tones
         self.styles = make_styles(fonts, self.primary, self.on_primary, self.ink, self.muted, self.k)
         if compact:
-            self.styles = compact_styles(self.styles, compact)
-        self.tight_styles = tight_styles(self.styles)   # the safety sections' text at compact level 2
-        self.width = pagesize[0] - 2 * MARGIN
+            self.styles = compact_styles(self.styles, compact, fonts.leading)
+        self.tight_styles = tight_styles(self.styles, fonts.tight_leading)   # the safety sections' text at compact 2
         self.tagger = Tagger(leaflet.language)
         self.logo_tag: Element | None = None
         self.masthead_tags: list[Element] = []   # the clinic's name and department on the first page
+
+    def _place_furniture(self, first_band: float, later_band: float) -> None:
+        """Where the bands and the footer go: as designed, moved away from the paper's edge (and the
+        bands and footer grown) where their letters would reach within EDGE of it, which printers
+        leave blank (Nastaliq climbs high, large print is large), and the footer grown upwards by a
+        line for each line its text wraps to, so its last line stays where a one-line footer sits.
+
+        Sets first_band, later_band (their heights), later_gap (from the later band to the story),
+        masthead_baselines and later_baseline (down from the top of the page), footer (where the
+        story ends), footer_rule and footer_baseline (its first line), all in points."""
+        k, look, fonts = self.k, self.leaflet.look, self.fonts
+        self.furniture_leading = FOOTER_LEADING * fonts.tight_leading   # a wrapped footer's line spacing
+        name = (look.clinic_name, fonts.bold, self.furniture_size(16))
+        department = (look.department, fonts.regular, self.furniture_size(11.5))
+        name_baseline = max(first_band / 2 - 1.5 * mm * k, EDGE + _above(*name))
+        department_baseline = name_baseline + 6.5 * mm * k
+        self.masthead_baselines = (name_baseline, department_baseline)
+        self.first_band = max(first_band, department_baseline + _below(*department) + 2 * mm)
+        heading = [(look.clinic_name, fonts.bold, self.furniture_size(10)),
+                   (self.leaflet.title, fonts.regular, self.furniture_size(10))]
+        self.later_baseline = max(later_band - 6 * mm * k, EDGE + max(_above(*line) for line in heading))
+        # The band is drawn from 3 mm under its top (see page.py). What it grows by comes out of the
+        # 6 mm gap under it first, down to 3 mm.
+        self.later_band = max(later_band, self.later_baseline + max(_below(*line) for line in heading) + 5 * mm)
+        self.later_gap = 6 * mm - min(3 * mm, self.later_band - later_band)
+        size = self.furniture_size(9)
+        footer = [(self.leaflet.footer, fonts.regular, size),
+                  (fill(self.leaflet.page_of, {"page": 88, "pages": 88}), fonts.bold, size)]
+        last = max(FOOTER_BASELINE * k, EDGE + max(_below(*line) for line in footer))
+        self.footer_baseline = last + (self.footer_lines() - 1) * size * self.furniture_leading
+        rule_gap = max(FOOTER_RULE_GAP * k, max(_above(*line) for line in footer) + 1.5 * mm)
+        self.footer_rule = self.footer_baseline + rule_gap
+        # What the rule rises by for tall letters comes out of the gap over it first, down to 3 mm.
+        self.footer = self.footer_rule + FOOTER_ABOVE_RULE - min(2 * mm, rule_gap - FOOTER_RULE_GAP * k)
+
+    def furniture_size(self, points: float) -> float:
+        """A furniture type size: scaled with the print, and never under the body size in large print
+        (clear-print guidance holds page numbers and footers to it too)."""
+        return max(points * self.k, LARGE_BODY) if self.options.large_print else points
+
+    def page_number_width(self) -> float:
+        """Room for "Page X of Y" beside the footer, measured with two-digit numbers (the total is not
+        known until the last page), so the footer can use the rest and keep to one line."""
+        widest = fill(self.leaflet.page_of, {"page": 88, "pages": 88})
+        return max(stringWidth(widest, self.fonts.bold, self.furniture_size(9)) + 6 * mm, 0.2 * self.width)
+
+    def footer_text(self) -> str:
+        """The footer, its parts kept whole when it is too long for one line (never a date broken)."""
+        text, size = self.leaflet.footer, self.furniture_size(9)
+        if stringWidth(text, self.fonts.regular, size) > self.width - self.page_number_width() and \
+                draws(self.fonts.regular, NBSP):
+            text = " · ".join(part.replace(" ", NBSP) for part in text.split(" · "))
+        return text
+
+    def footer_lines(self) -> int:
+        """How many lines the footer takes beside the page number: its words packed as ReportLab packs them."""
+        room, size, font = self.width - self.page_number_width(), self.furniture_size(9), self.fonts.regular
+        space, lines, used = stringWidth(" ", font, size), 1, None
+        for word in self.footer_text().split(" "):
+            width = stringWidth(word, font, size)
+            if used is not None and used + space + width > room:
+                lines, used = lines + 1, width
+            else:
+                used = width if used is None else used + space + width
+        return lines
 
     def markup(self, text: str) -> str:
         return markup(text, self.fonts)

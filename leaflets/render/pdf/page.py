@@ -19,14 +19,12 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph as RLParagraph
 
-from ...fonts import draws, drawn, font_file_of
+from ...fonts import drawn, font_file_of
 from ...substitute import fill
 from ..logo import load_svg
 from ..outline import draw_outlined, outline_width
 from .layout import Layout
-from .styles import DRAFT_MARK, LARGE_BODY, MARGIN
-
-NBSP = "\u00a0"
+from .styles import DRAFT_MARK, MARGIN
 
 
 class PageFurniture:
@@ -37,10 +35,7 @@ class PageFurniture:
         self._lines: dict[tuple, RLParagraph] = {}   # this document's band and footer lines, by text and look
 
     def size(self, points: float) -> float:
-        """A furniture type size: scaled with the print, and never under the body size in large print
-        (clear-print guidance holds page numbers and footers to it too)."""
-        lay = self.layout
-        return max(points * lay.k, LARGE_BODY) if lay.options.large_print else points
+        return self.layout.furniture_size(points)
 
     def first_page(self, canv: Canvas, doc) -> None:
         """The header band and footer are artifacts (repeated furniture); the logo is a Figure, and the
@@ -63,11 +58,11 @@ class PageFurniture:
             text_w -= logo_w + 6 * mm
             text_x = MARGIN if lay.fonts.rtl else MARGIN + logo_w + 6 * mm
         look = lay.leaflet.look
-        lines = [(look.clinic_name, 1.5 * mm, lay.fonts.bold, 16), (look.department, -5 * mm, lay.fonts.regular, 11.5)]
-        for (text, rise, font, size), tag in zip([line for line in lines if line[0]], lay.masthead_tags):
+        lines = [(look.clinic_name, lay.masthead_baselines[0], lay.fonts.bold, 16),
+                 (look.department, lay.masthead_baselines[1], lay.fonts.regular, 11.5)]
+        for (text, baseline, font, size), tag in zip([line for line in lines if line[0]], lay.masthead_tags):
             with lay.tagger.mark(canv, tag):
-                self.line(canv, text, text_x, page_h - lay.first_band / 2 + rise * lay.k, text_w, font,
-                          self.size(size), lay.on_primary)
+                self.line(canv, text, text_x, page_h - baseline, text_w, font, self.size(size), lay.on_primary)
         with lay.tagger.artifact(canv):
             self.footer(canv)
 
@@ -89,7 +84,7 @@ class PageFurniture:
         name_w = min(canv.stringWidth(name, lay.fonts.bold, size) + 2 * mm, lay.width / 2)
         title_w = lay.width - name_w - 4 * mm
         start, end = (MARGIN + lay.width - name_w, MARGIN) if lay.fonts.rtl else (MARGIN, MARGIN + lay.width - title_w)
-        baseline = page_h - lay.later_band + 6 * mm * lay.k
+        baseline = page_h - lay.later_baseline
         self.line(canv, name, start, baseline, name_w, lay.fonts.bold, size, lay.on_primary)
         self.line(canv, lay.leaflet.title, end, baseline, title_w, lay.fonts.regular, size, lay.on_primary,
                   at_end=True)
@@ -102,32 +97,21 @@ class PageFurniture:
         canv.saveState()
         canv.setStrokeColor(lay.primary)
         canv.setLineWidth(0.8)
-        canv.line(MARGIN, lay.footer - 5 * mm * lay.k, page_w - MARGIN, lay.footer - 5 * mm * lay.k)
-        number_w = self._number_width(canv)
+        canv.line(MARGIN, lay.footer_rule, page_w - MARGIN, lay.footer_rule)
+        number_w = lay.page_number_width()
         start = MARGIN + number_w if lay.fonts.rtl else MARGIN
-        text, size = lay.leaflet.footer, self.size(9)
-        if canv.stringWidth(text, lay.fonts.regular, size) > lay.width - number_w and draws(lay.fonts.regular, NBSP):
-            # Too long for one line (large print): break between its parts, never inside a date.
-            text = " · ".join(part.replace(" ", NBSP) for part in text.split(" · "))
-        self.line(canv, text, start, lay.footer - 9.5 * mm * lay.k, lay.width - number_w,
-                  lay.fonts.regular, size, lay.muted)
+        self.line(canv, lay.footer_text(), start, lay.footer_baseline, lay.width - number_w,
+                  lay.fonts.regular, self.size(9), lay.muted)
         canv.restoreState()
 
     def page_number(self, canv: Canvas, total: int) -> None:
         lay = self.layout
         label = fill(lay.leaflet.page_of, {"page": canv.getPageNumber(), "pages": total})
-        number_w = self._number_width(canv)
+        number_w = lay.page_number_width()
         end = MARGIN if lay.fonts.rtl else MARGIN + lay.width - number_w
         with lay.tagger.artifact(canv, "Pagination"):
-            self.line(canv, label, end, lay.footer - 9.5 * mm * lay.k, number_w, lay.fonts.bold, self.size(9),
+            self.line(canv, label, end, lay.footer_baseline, number_w, lay.fonts.bold, self.size(9),
                       lay.muted, at_end=True)
-
-    def _number_width(self, canv: Canvas) -> float:
-        """Room for "Page X of Y" beside the footer, measured with two-digit numbers (the total is not
-        known until the last page), so the footer can use the rest and keep to one line."""
-        lay = self.layout
-        widest = fill(lay.leaflet.page_of, {"page": 88, "pages": 88})
-        return max(canv.stringWidth(widest, lay.fonts.bold, self.size(9)) + 6 * mm, 0.2 * lay.width)
 
     def line(self, canv: Canvas, text: str, x: float, baseline: float, width: float, font: str, size: float,
              colour, at_end: bool = False) -> None:
@@ -152,11 +136,14 @@ class PageFurniture:
         key = (text, font, size, str(colour), align, width)
         paragraph = self._lines.get(key)
         if paragraph is None:  # the same band and footer on every page: set once per document
-            style = ParagraphStyle("band", parent=lay.styles.body, fontName=font, fontSize=size, leading=size * 1.2,
+            style = ParagraphStyle("band", parent=lay.styles.body, fontName=font, fontSize=size,
+                                   leading=size * lay.furniture_leading,
                                    textColor=colour, alignment=align, spaceAfter=0)
             paragraph = self._lines[key] = lay.para(text, style, bold=font == lay.fonts.bold)
             paragraph.wrap(width, size * 3)
-        paragraph.drawOn(canv, x, baseline - size * 0.25 - (paragraph.height - paragraph.style.leading))
+        # ReportLab puts a paragraph's first baseline one font size under its top: here 0.05 of it under
+        # `baseline`, whatever the line spacing.
+        paragraph.drawOn(canv, x, baseline - paragraph.height + 0.95 * size)
 
     def watermark(self, canv: Canvas) -> None:
         """Draft content: a pale mark across the page, under the text (drawn before it)."""

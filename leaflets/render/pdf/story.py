@@ -36,8 +36,8 @@ class Story:
 
         The sections marked first_page (what to do in an emergency) come right after the title
         and the notices about this copy, before anything else, so that they land on page 1; a
-        compact layout also moves the subtitle and the 'written for' line after them. The patient's
-        "For you" box follows them.
+        compact layout also moves the subtitle and the 'written for' line after them (and, at its
+        last level, the notices). The patient's "For you" box follows them.
         """
         lay = self.layout
         leaflet, s = lay.leaflet, lay.styles
@@ -52,7 +52,9 @@ class Story:
                                  lay.para(leaflet.title, s.title, root.child("H1"))]
         if not lay.compact:
             story += self.title_lines()
-        story += self.notices()
+        notices_last = lay.compact >= 3
+        if not notices_last:
+            story += self.notices()
         first = [section for section in leaflet.sections if section.first_page]
         for section in first:
             sect = root.child("Sect")
@@ -61,6 +63,8 @@ class Story:
             if leaflet.first_page_sources:  # one line for the whole safety block: lighter than one per box
                 story.append(lay.para(leaflet.first_page_sources, s.small, sect.child("P")))
             story.append(FirstPageEnd(lay))
+        if notices_last:
+            story += self.notices()
         if lay.compact:
             story += [Spacer(0, 2 * mm), *self.title_lines()]
         if leaflet.for_you:  # whole on one page when it fits on one: on page 1 if there is room left
@@ -153,7 +157,7 @@ class Story:
         if tight:  # the safety boxes' headings: bold, a little larger than the text, set close
             size = s.body.fontSize * 1.1
             heading = ParagraphStyle("tight_heading", parent=s.heading, spaceBefore=0, fontSize=size,
-                                     leading=size * 1.2, spaceAfter=2)
+                                     leading=size * 1.2 * lay.fonts.tight_leading, spaceAfter=2)
         else:
             heading = s.heading
         if section.tone is None:

@@ -23,7 +23,12 @@ MARGIN = 18 * mm
 FIRST_BAND = 30 * mm
 COMPACT_BAND = 20 * mm   # the first page's header band when the safety sections need the room
 LATER_BAND = 12 * mm
-FOOTER = 16 * mm
+# The footer, from the foot of the page up (times the print's scale): its last baseline, the gap to the
+# rule over it, the gap from the rule to the text above; 16 mm in all for one line of Latin. Each grows
+# where the footer's letters need it (Layout._place_furniture).
+FOOTER_BASELINE, FOOTER_RULE_GAP, FOOTER_ABOVE_RULE = 6.5 * mm, 4.5 * mm, 5 * mm
+EDGE = 5.5 * mm   # office printers leave the outer 4-5 mm of a sheet blank: letters keep further in
+FOOTER_LEADING = 1.2   # the footer's line spacing, as a multiple of its type size (times FontSet.tight_leading)
 INK = colors.HexColor("#1A1A1A")
 BULLET = "\u2022"
 MUTED = colors.HexColor("#4D4D4D")
@@ -125,23 +130,24 @@ def make_styles(fonts: FontSet, primary: colors.Color, on_primary: colors.Color,
     return styles
 
 
-def compact_styles(styles: Styles, level: int) -> Styles:
+def compact_styles(styles: Styles, level: int, spacing: float = 1.0) -> Styles:
     """A smaller title and closer notices, for a first page that needs room for its safety sections;
-    the title stays larger than the body text."""
+    the title stays larger than the body text. `spacing`: the script's own (FontSet.leading)."""
     title = ParagraphStyle(styles.title.name + "-compact", parent=styles.title)
     title.fontSize = (max(styles.title.fontSize * 0.8, styles.body.fontSize * 1.4) if level < 2
                       else styles.body.fontSize * 1.25)
-    title.leading = title.fontSize * 1.2
+    title.leading = title.fontSize * 1.2 * spacing
     written_for = ParagraphStyle(styles.written_for.name + "-compact", parent=styles.written_for)
     written_for.spaceAfter = min(written_for.spaceAfter, 2)
     return replace(styles, title=title, written_for=written_for)
 
 
-def tight_styles(styles: Styles) -> Styles:
-    """The safety sections' text set closer (line spacing 1.2, less space between items), same size."""
+def tight_styles(styles: Styles, spacing: float = 1.0) -> Styles:
+    """The safety sections' text set closer (line spacing 1.2, times the script's own `spacing`,
+    FontSet.tight_leading: Nastaliq's lines would run into each other; less space between items), same size."""
     def tight(style: ParagraphStyle) -> ParagraphStyle:
         closer = ParagraphStyle(style.name + "-tight", parent=style)
-        closer.leading = min(style.leading, style.fontSize * 1.2)
+        closer.leading = min(style.leading, style.fontSize * 1.2 * spacing)
         closer.spaceAfter = min(style.spaceAfter, 2)
         return closer
     return replace(styles, body=tight(styles.body), bullet=tight(styles.bullet))
