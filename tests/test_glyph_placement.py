@@ -331,3 +331,41 @@ def test_no_letter_is_printed_where_printers_leave_the_paper_blank(tmp_path, lan
                         assert edge <= bottom and top <= height - edge, (
                             f"{pdf.stem} page {number}: a glyph of {font} reaches "
                             f"{min(bottom, height - top) / 72 * 25.4:.1f} mm from the edge")
+
+
+def letters_on_rules(pdf: Path, clearance: float = 1.0) -> list[str]:
+    """Glyphs of the line next to a horizontal rule (a table's lines, a box's border), over or under
+    it, whose outline comes within `clearance` points of it. (A Nastaliq word on a second line can
+    climb through the first: that is the line spacing's to answer for, not the rule's.)"""
+    boxes = outline_boxes(pdf)
+    found = []
+    for number, (glyphs, shapes) in enumerate(read_pages(pdf), start=1):
+        rules = [shape for shape in shapes if isinstance(shape, LTLine) and shape.height < 0.5 and shape.width > 50]
+        for font, code, (a, b, c, d, e, f), size, rise in glyphs:
+            box = boxes.get(font.lstrip("/"), {}).get(code)
+            if box is None:
+                continue
+            left, right = e + box[0] * size, e + box[2] * size
+            bottom, top = f + d * (box[1] * size + rise), f + d * (box[3] * size + rise)
+            for rule in rules:
+                half = (rule.linewidth or 0) / 2
+                next_line = -0.8 * size < rule.y0 - f < 1.5 * size
+                if next_line and rule.x0 < right and left < rule.x1 and bottom - clearance < rule.y0 + half and \
+                        rule.y0 - half < top + clearance:
+                    found.append(f"page {number}: a glyph of {font} at ({e:.0f}, {f:.0f}) touches the rule at "
+                                 f"y {rule.y0:.1f}")
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "bn", "ur", "hi", "ar"])
+def test_the_text_after_a_table_is_clear_of_its_last_rule(tmp_path, language):
+    """The paragraph after the causes table sat right on the table's bottom rule: a Bengali chandrabindu
+    and tall Nastaliq letters touched it. No letter comes within 1 pt of a rule (tables' lines)."""
+    library, brand = open_library().load("dvt-walking"), open_brand()
+    for large in (False, True):
+        options = PrintOptions(large_print=large)
+        request = LeafletRequest("dvt-walking", ("general",), language, "a4", allow_overdue=True,
+                                 print_options=options)
+        pdf = tmp_path / f"{large}.pdf"
+        pdf.write_bytes(render_pdf(resolve_request(library, request, brand), "a4", options).data)
+        assert letters_on_rules(pdf) == []

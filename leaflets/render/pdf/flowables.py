@@ -352,7 +352,7 @@ def _ends(cell) -> tuple:
     return cell, cell
 
 
-def _ink_beyond(flowable) -> tuple[float, float]:
+def ink_beyond(flowable) -> tuple[float, float]:
     """How far a flowable's ink reaches above its top and below its bottom, in points (negative:
     it stays inside). ReportLab puts a paragraph's first baseline one font size under its top and
     its last one the leading less the font size over its bottom."""
@@ -401,8 +401,8 @@ class TaggedTable(RLTable):
                 background = self._has_background(column, row)
                 first, final = _ends(cell)
                 if top or background:
-                    need = max(need, _ink_beyond(first)[0] + INK_CLEARANCE + top - style.topPadding)
-                under = _ink_beyond(final)[1] + INK_CLEARANCE + bottom - style.bottomPadding
+                    need = max(need, ink_beyond(first)[0] + INK_CLEARANCE + top - style.topPadding)
+                under = ink_beyond(final)[1] + INK_CLEARANCE + bottom - style.bottomPadding
                 if (bottom or background) and under > 0:
                     style.bottomPadding += under
             if need > 0:
@@ -413,9 +413,9 @@ class TaggedTable(RLTable):
         """How far the ink of the first row reaches above the table, and of the last row below it."""
         if not self._cellvalues:
             return 0.0, 0.0
-        over = max(_ink_beyond(_ends(cell)[0])[0] - style.topPadding
+        over = max(ink_beyond(_ends(cell)[0])[0] - style.topPadding
                    for cell, style in zip(self._cellvalues[0], self._cellStyles[0]))
-        under = max(_ink_beyond(_ends(cell)[1])[1] - style.bottomPadding
+        under = max(ink_beyond(_ends(cell)[1])[1] - style.bottomPadding
                     for cell, style in zip(self._cellvalues[-1], self._cellStyles[-1]))
         return over, under
 

@@ -12,10 +12,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, Spacer, TableStyle
+from reportlab.platypus import Paragraph as RLParagraph
 
 from ...leaflet import BulletList, Checklist, Faq, LeafletSection, Paragraph, References, Table
 from ..tagging import Element
-from .flowables import Bookmark, FirstPageEnd, TaggedTable, TickedParagraph
+from .flowables import Bookmark, FirstPageEnd, TaggedTable, TickedParagraph, ink_beyond
 from .layout import Layout
 from .lines import is_latin, plain
 from .qr import OnlineCopy
@@ -23,6 +24,7 @@ from .styles import BORDERS, BULLET
 
 
 TAIL = 3  # flowables kept with the last section
+TABLE_GAP = 4  # points at least between a table's or box's last rule and the text under it
 
 
 class Story:
@@ -78,6 +80,7 @@ class Story:
             story += [Spacer(0, 4 * mm), OnlineCopy(lay, root)]
         # The last section, whole, with the three flowables before it (the last sources, most often): it
         # moves to a new page as one, so that a leaflet does not end on a page of two or three lines.
+        _space_after_tables(story)
         tail = max(last - TAIL, 0)
         return story[:tail] + [KeepTogether(story[tail:])] if tail > 0 else story
 
@@ -324,6 +327,14 @@ class Story:
         style += [("BACKGROUND", (0, r), (-1, r), lay.accent) for r in range(2, len(rows), 2)]
         table.setStyle(self._table_style(style))
         return table
+
+
+def _space_after_tables(story: list[Flowable]) -> None:
+    """Text right after a table or box keeps clear of its last rule: its tallest letters (Devanagari's
+    vowel signs, Nastaliq's climb) stood on it, and Latin ones sat close under it."""
+    for table, following in zip(story, story[1:]):
+        if isinstance(table, TaggedTable) and isinstance(following, RLParagraph):
+            table.spaceAfter = max(table.getSpaceAfter(), TABLE_GAP, ink_beyond(following)[0] + TABLE_GAP / 2)
 
 
 def _in_pairs(items: list[Flowable]) -> list[Flowable]:
