@@ -369,3 +369,16 @@ def test_the_text_after_a_table_is_clear_of_its_last_rule(tmp_path, language):
         pdf = tmp_path / f"{large}.pdf"
         pdf.write_bytes(render_pdf(resolve_request(library, request, brand), "a4", options).data)
         assert letters_on_rules(pdf) == []
+
+
+@pytest.mark.parametrize("name", ["en", "ur", "ar", "hi", "zh-Hans", "ur-large", "ar-large", "hi-large"])
+def test_boxes_do_not_touch(boxed_leaflets, name):
+    """The emergency box's double border reaches outside the box: in large print its outer line sat
+    0.3 pt from the next box's border. Borders of different colours (different boxes) keep 2 pt apart."""
+    for number, (_, shapes) in enumerate(read_pages(boxed_leaflets[name]), start=1):
+        rules = [shape for shape in shapes if isinstance(shape, LTLine) and shape.height < 0.5 and shape.width > 300]
+        for upper in rules:
+            for lower in rules:
+                gap = (upper.y0 - upper.linewidth / 2) - (lower.y0 + lower.linewidth / 2)
+                if upper.stroking_color != lower.stroking_color and 0 <= upper.y0 - lower.y0 and gap < 2:
+                    raise AssertionError(f"{name} page {number}: borders {gap:.1f} pt apart at y {lower.y0:.0f}")

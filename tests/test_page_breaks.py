@@ -190,3 +190,65 @@ def test_a_list_breaks_with_at_least_two_items_on_each_page(library, tmp_path, l
                 checked += len(counts) > 1
     assert checked  # some lists do break across pages
 
+
+
+
+def checklist_items_pages(pdf) -> list[list[int]]:
+    """The pages each tick-box item's content lies on (a list whose ListNumbering is None), read with pikepdf."""
+    import pikepdf
+
+    found: list[list[int]] = []
+    with pikepdf.open(pdf) as document:
+        page_index = {page.obj.objgen: n for n, page in enumerate(document.pages)}
+
+        def kids(element) -> list:
+            value = element.get("/K")
+            return list(value) if isinstance(value, pikepdf.Array) else ([] if value is None else [value])
+
+        def pages_of(element) -> set[int]:
+            pages = set()
+            for kid in kids(element):
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.MCR:
+                    pages.add(page_index[kid.Pg.objgen])
+                elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    pages |= pages_of(kid)
+                elif "/Pg" in element:
+                    pages.add(page_index[element.Pg.objgen])
+            return pages
+
+        def walk(element):
+            attributes = element.get("/A")
+            if element.get("/S") == pikepdf.Name.L and isinstance(attributes, pikepdf.Dictionary) and \
+                    attributes.get("/ListNumbering") == pikepdf.Name("/None"):
+                found.extend(sorted(pages_of(item)) for item in kids(element) if isinstance(item, pikepdf.Dictionary))
+            for kid in kids(element):
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    walk(kid)
+
+        walk(document.Root.StructTreeRoot)
+    return found
+
+
+@pytest.mark.parametrize("language", ("en", "fr", "ar", "ur", "hi"))
+def test_contact_details_and_checklist_tips_stay_on_one_page(library, tmp_path, language):
+    """Large print put the clinic's phone numbers at the foot of one page and its address at the top of
+    the next, and carried half a checklist tip over ('... Wear' | 'them only if ...')."""
+    lib, clinic = library
+    loaded = lib.load("dvt-walking")
+    tips = 0
+    for profiles in (("general",), ("femoral", "flyer"), ("calf", "femoral", "flyer")):
+        for paper in ("a4", "letter"):
+            for large in (False, True):
+                request = LeafletRequest("dvt-walking", profiles, language, paper, allow_overdue=True,
+                                         print_options=PrintOptions(large_print=large))
+                pdf = tmp_path / f"{'+'.join(profiles)}-{paper}-{large}.pdf"
+                pdf.write_bytes(build_pdf(loaded, request, clinic).data)
+                items = checklist_items_pages(pdf)
+                tips += len(items)
+                assert all(len(pages) == 1 for pages in items), (pdf.stem, items)
+                pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                       check=True).stdout.split("\f")
+                contact = [n for n, text in enumerate(pages) for line in ("www.example.org/vascular", "Level 2",
+                                                                          "Exampletown EX1 2AB") if line in text]
+                assert len(contact) == 3 and len(set(contact)) == 1, (pdf.stem, contact)
+    assert tips

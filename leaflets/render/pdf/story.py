@@ -176,6 +176,10 @@ class Story:
                 elif isinstance(block, Table) and len(content) == len(start) + 1:
                     start.append(_table_start(flowables[0], lay.width))
                 content += flowables
+            if all(isinstance(block, Paragraph) for block in section.blocks) and all(
+                    f.wrap(lay.width, 1e6)[1] <= f.style.leading + 0.01 for f in content[1:]):
+                for line in content[1:-1]:  # lines read as one (an address, phone numbers): on one page
+                    line.keepWithNext = 1
             sources = note()
             if sources:
                 content[-1].keepWithNext = 1  # "Sources: 1, 4" never alone at the top of a page
@@ -242,6 +246,9 @@ class Story:
             ("TOPPADDING", (0, 0), (-1, -1), min(padding, 2.5 * mm if tight else 4 * mm)),
             ("BOTTOMPADDING", (0, 0), (-1, -1), min(padding, 1.5 * mm if tight else 3 * mm)),
         ]))
+        # A double border is drawn astride the box's edge: what it reaches beyond a single line is kept
+        # clear of the box's neighbours (in large print it touched the next box).
+        box.spaceBefore = box.spaceAfter = 0.5 * (count - 1) * (weight + weight * 1.2)
         return box
 
     def block(self, block, width: float, tag: Element, styles=None) -> list[Flowable]:
@@ -282,6 +289,7 @@ class Story:
                        for e in block.entries]
             for entry in entries:  # the drawn square, said as the character for an empty ballot box
                 entry.label_tag.actual_text = TickedParagraph.SPOKEN
+                entry.allowSplitting = 0  # a tip to tick is read whole: never half on the next page
             return _in_pairs(entries)
         if isinstance(block, Table):
             return [self.table(block, width, tag.child("Table"))]
