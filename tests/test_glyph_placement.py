@@ -138,7 +138,8 @@ def _inner_edges(rect, shapes) -> tuple[float, float, float, float]:
 
 def ink_outside_boxes(pdf: Path, clearance: float = 0.9) -> list[str]:
     """Glyphs whose baseline lies on a background (a box, a badge, a header row) but whose outline
-    reaches within `clearance` points of its edge or border, or past it."""
+    reaches within `clearance` points of its edge or border, or past it; and glyphs from outside a
+    background whose outline reaches into it (a tall letter of the line under a badge)."""
     boxes = outline_boxes(pdf)
     found = []
     for number, (glyphs, shapes) in enumerate(read_pages(pdf), start=1):
@@ -151,7 +152,12 @@ def ink_outside_boxes(pdf: Path, clearance: float = 0.9) -> list[str]:
             ys = [b * gx * size + d * (gy * size + rise) + f for gx in (box[0], box[2]) for gy in (box[1], box[3])]
             middle = (min(xs) + max(xs)) / 2
             for rect in backgrounds:
-                if rect.x0 <= middle <= rect.x1 and rect.y0 <= f <= rect.y1:
+                outside = not (rect.x0 <= middle <= rect.x1 and rect.y0 <= f <= rect.y1)
+                if outside and min(xs) < rect.x1 - 1 and rect.x0 + 1 < max(xs) and \
+                        min(ys) < rect.y1 - 0.5 and rect.y0 + 0.5 < max(ys):
+                    found.append(f"page {number}: a glyph of {font} at ({e:.0f}, {f:.0f}), outside the box at "
+                                 f"({rect.x0:.0f}, {rect.y0:.0f})-({rect.x1:.0f}, {rect.y1:.0f}), reaches into it")
+                if not outside:
                     x0, y0, x1, y1 = _inner_edges(rect, shapes)
                     over = max(max(ys) - (y1 - clearance), (y0 + clearance) - min(ys),
                                (x0 + clearance) - min(xs), max(xs) - (x1 - clearance))

@@ -399,8 +399,9 @@ class TaggedTable(RLTable):
             for column, (cell, style) in enumerate(zip(cells, styles)):
                 # Where no edge is drawn, what reaches out is for the enclosing box to make room for.
                 background = self._has_background(column, row)
+                above = row > 0 and self._has_background(column, row - 1)  # the edge of the row over it shows
                 first, final = _ends(cell)
-                if top or background:
+                if top or background or above:
                     need = max(need, ink_beyond(first)[0] + INK_CLEARANCE + top - style.topPadding)
                 under = ink_beyond(final)[1] + INK_CLEARANCE + bottom - style.bottomPadding
                 if (bottom or background) and under > 0:

@@ -43,9 +43,10 @@ class Layout:
         self.width = pagesize[0] - 2 * MARGIN
         # Compact (1, 2, 3): the first page makes room for the safety sections when they would not fit
         # otherwise. 1: a narrower header band, a smaller title, the subtitle after them; 2: also
-        # tighter boxes and smaller box headings; 3: also the notices about this copy (a draft) after
-        # them, on page 1 if there is room (the DRAFT mark is on every page); Urdu in large print needs
-        # it, as Nastaliq keeps its line spacing. The text itself never gets smaller.
+        # tighter boxes and smaller box headings; 3: also the notices about this copy (a draft) and
+        # the safety sections' sources line after them, on page 1 if there is room (the DRAFT mark is
+        # on every page); Urdu in large print needs it, as Nastaliq keeps its line spacing. The text
+        # itself never gets smaller.
         self.compact = compact
         self.first_gap = 4 * mm if compact else 8 * mm   # between the header band and the title
         self._place_furniture(COMPACT_BAND if compact else FIRST_BAND * self.k, LATER_BAND * self.k)

@@ -16,7 +16,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 
 from ...leaflet import BulletList, Checklist, Faq, LeafletSection, Paragraph, References, Table
 from ..tagging import Element
-from .flowables import Bookmark, FirstPageEnd, TaggedTable, TickedParagraph, ink_beyond
+from .flowables import INK_CLEARANCE, Bookmark, FirstPageEnd, TaggedTable, TickedParagraph, ink_beyond
 from .layout import Layout
 from .lines import is_latin, plain
 from .qr import OnlineCopy
@@ -39,7 +39,8 @@ class Story:
         The sections marked first_page (what to do in an emergency) come right after the title
         and the notices about this copy, before anything else, so that they land on page 1; a
         compact layout also moves the subtitle and the 'written for' line after them (and, at its
-        last level, the notices). The patient's "For you" box follows them.
+        last level, the notices, and lets their sources line follow them onto page 2). The patient's
+        "For you" box follows them.
         """
         lay = self.layout
         leaflet, s = lay.leaflet, lay.styles
@@ -62,9 +63,10 @@ class Story:
             sect = root.child("Sect")
             story += self.section(section, sect)
         if first:
-            if leaflet.first_page_sources:  # one line for the whole safety block: lighter than one per box
-                story.append(lay.para(leaflet.first_page_sources, s.small, sect.child("P")))
-            story.append(FirstPageEnd(lay))
+            sources = [lay.para(leaflet.first_page_sources, s.small, sect.child("P"))] \
+                if leaflet.first_page_sources else []  # one line for the whole safety block: lighter than one per box
+            # At the last compact level it need not fit on page 1 with the safety text it cites.
+            story += [FirstPageEnd(lay), *sources] if notices_last else [*sources, FirstPageEnd(lay)]
         if notices_last:
             story += self.notices()
         if lay.compact:
@@ -197,6 +199,8 @@ class Story:
                    if section.label else title]
         for block in section.blocks:
             content += self.block(block, inner, tag, lay.tight_styles if tight else None)
+        if section.label and len(content) > 1:  # the first line's tall letters stay under the dark tab
+            content[0].spaceAfter = max(content[0].spaceAfter, ink_beyond(content[1])[0] + INK_CLEARANCE)
         box = self.box(content, colors.HexColor(background), colors.HexColor(border), weight, padding, tight,
                        BORDERS[section.tone])
         return [gap, mark, box, *note()]
@@ -339,10 +343,21 @@ class Story:
 
 def _space_after_tables(story: list[Flowable]) -> None:
     """Text right after a table or box keeps clear of its last rule: its tallest letters (Devanagari's
-    vowel signs, Nastaliq's climb) stood on it, and Latin ones sat close under it."""
-    for table, following in zip(story, story[1:]):
-        if isinstance(table, TaggedTable) and isinstance(following, RLParagraph):
-            table.spaceAfter = max(table.getSpaceAfter(), TABLE_GAP, ink_beyond(following)[0] + TABLE_GAP / 2)
+    vowel signs, Nastaliq's climb) stood on it, and Latin ones sat close under it. A spacer between
+    them counts towards the room."""
+    drawn = [flowable for flowable in story if not isinstance(flowable, (Bookmark, FirstPageEnd))]  # marks
+    for at, table in enumerate(drawn):
+        if not isinstance(table, TaggedTable):
+            continue
+        spaced = 0.0
+        for following in drawn[at + 1:]:
+            if isinstance(following, Spacer):
+                spaced += following.height
+                continue
+            if isinstance(following, RLParagraph):
+                climb = ink_beyond(following)[0] + TABLE_GAP / 2 - spaced
+                table.spaceAfter = max(table.getSpaceAfter(), climb, 0 if spaced else TABLE_GAP)
+            break
 
 
 def _in_pairs(items: list[Flowable]) -> list[Flowable]:
