@@ -99,6 +99,8 @@ def _hyphenate_word(hyphenator, font_name, font_size, word, word_width, new_widt
                     *rest):
     split = _reportlab_hyphenate_word(hyphenator, font_name, font_size, word, word_width, new_width, max_width,
                                       uri_waste_reduce, *rest)
+    if split and str(split[0]).endswith("://"):
+        split = None  # not after the scheme alone: "https://" | "www..." reads as two things
     if split or not uri_waste_reduce:
         return split
     parts = _address_parts(str(word), new_width - word_width, max_width,
@@ -112,6 +114,8 @@ def _hyphenate_word(hyphenator, font_name, font_size, word, word_width, new_widt
 def _hyphenate_frag_word(hyphenator, word, new_width, max_width, uri_waste_reduce, *rest):
     """The same for a word of a paragraph set in frags: [width, (frag, text), ...] (one frag here)."""
     split = _reportlab_hyphenate_frag_word(hyphenator, word, new_width, max_width, uri_waste_reduce, *rest)
+    if split and "".join(part for _, part in split[0][1:]).endswith("://"):
+        split = None  # not after the scheme alone
     if split or not uri_waste_reduce or len(word) != 2:
         return split
     frag, text = word[1]

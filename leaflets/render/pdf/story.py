@@ -94,6 +94,8 @@ class Story:
             lines.append(lay.para(leaflet.subtitle, s.subtitle, root.child("P")))
         if leaflet.written_for:
             lines.append(lay.para(leaflet.written_for, s.written_for, root.child("P")))
+        if len(lines) == 2:  # read together: never the subtitle at a page's foot and its 'written for' over
+            lines[0].keepWithNext = 1
         return lines
 
     def notices(self) -> list[Flowable]:
