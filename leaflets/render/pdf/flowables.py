@@ -345,6 +345,12 @@ class TickedParagraph(SpokenParagraph):
 INK_CLEARANCE = 1.0  # points between the tallest or deepest letter and a border or background edge
 
 
+def line_spread(weight: float, count: int, space: float) -> float:
+    """How far a line drawn `count` times (a double border) reaches beyond a single one, on each side
+    of the edge it is drawn astride (ReportLab's _multiLine)."""
+    return 0.5 * (count - 1) * (weight + space)
+
+
 def _ends(cell) -> tuple:
     """The flowables a table cell starts and ends with (its value may be a list of them, or a string)."""
     if isinstance(cell, (list, tuple)):
@@ -364,7 +370,7 @@ def ink_beyond(flowable) -> tuple[float, float]:
     if not frags:
         return 0.0, 0.0
     size = max(frag.fontSize for frag in frags)
-    keep = not flowable.private if isinstance(flowable, SpokenParagraph) else True  # a patient's: never kept
+    keep = not getattr(flowable, "private", False)  # a patient's details: never kept
     above = below = 0.0
     for frag in frags:
         tallest, deepest = ink.bounds(frag.fontName)
@@ -432,7 +438,7 @@ class TaggedTable(RLTable):
                 on_edge = (op in ("BOX", "OUTLINE", "GRID") and row == sr or op == "LINEABOVE" and sr <= row <= er
                            or op == "LINEBELOW" and sr <= row - 1 <= er or op in ("INNERGRID", "GRID") and sr < row <= er)
             if on_edge:
-                depth = max(depth, 0.5 * (count - 1) * (weight + space) + weight / 2)
+                depth = max(depth, line_spread(weight, count, space) + weight / 2)
         return depth
 
     def _has_background(self, column: int, row: int) -> bool:

@@ -87,8 +87,7 @@ class Layout:
         self.later_band = max(later_band, self.later_baseline + max(_below(*line) for line in heading) + 5 * mm)
         self.later_gap = 6 * mm - min(3 * mm, self.later_band - later_band)
         size = self.furniture_size(9)
-        footer = [(self.leaflet.footer, fonts.regular, size),
-                  (fill(self.leaflet.page_of, {"page": 88, "pages": 88}), fonts.bold, size)]
+        footer = [(self.leaflet.footer, fonts.regular, size), (self._widest_page_label(), fonts.bold, size)]
         last = max(FOOTER_BASELINE * k, EDGE + max(_below(*line) for line in footer))
         self.footer_baseline = last + (self.footer_lines() - 1) * size * self.furniture_leading
         rule_gap = max(FOOTER_RULE_GAP * k, max(_above(*line) for line in footer) + 1.5 * mm)
@@ -101,11 +100,14 @@ class Layout:
         (clear-print guidance holds page numbers and footers to it too)."""
         return max(points * self.k, LARGE_BODY) if self.options.large_print else points
 
+    def _widest_page_label(self) -> str:
+        """"Page X of Y" with two-digit numbers: the total is not known until the last page."""
+        return fill(self.leaflet.page_of, {"page": 88, "pages": 88})
+
     def page_number_width(self) -> float:
-        """Room for "Page X of Y" beside the footer, measured with two-digit numbers (the total is not
-        known until the last page), so the footer can use the rest and keep to one line."""
-        widest = fill(self.leaflet.page_of, {"page": 88, "pages": 88})
-        return max(stringWidth(widest, self.fonts.bold, self.furniture_size(9)) + 6 * mm, 0.2 * self.width)
+        """Room for "Page X of Y" beside the footer, so the footer can use the rest and keep to one line."""
+        return max(stringWidth(self._widest_page_label(), self.fonts.bold, self.furniture_size(9)) + 6 * mm,
+                   0.2 * self.width)
 
     def footer_text(self) -> str:
         """The footer, its parts kept whole when it is too long for one line (never a date broken)."""

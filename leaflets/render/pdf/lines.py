@@ -161,12 +161,12 @@ _paraparser_module.ParaParser.start_font = _start_font
 _LATIN = re.compile("[A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f]")
 
 
+_LATIN_ONLY = re.compile("[\u0000-\u024f\u2000-\u206f\u20ac]*")
+
+
 def is_latin(text: str) -> bool:
     """Only Latin letters, digits, punctuation and spaces: nothing in it joins, stacks or reorders."""
     return _LATIN_ONLY.fullmatch(text) is not None
-
-
-_LATIN_ONLY = re.compile("[\u0000-\u024f\u2000-\u206f\u20ac]*")
 
 
 @lru_cache(maxsize=8192)

@@ -16,7 +16,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 
 from ...leaflet import BulletList, Checklist, Faq, LeafletSection, Paragraph, References, Table
 from ..tagging import Element
-from .flowables import INK_CLEARANCE, Bookmark, FirstPageEnd, TaggedTable, TickedParagraph, ink_beyond
+from .flowables import INK_CLEARANCE, Bookmark, FirstPageEnd, TaggedTable, TickedParagraph, ink_beyond, line_spread
 from .layout import Layout
 from .lines import is_latin, plain
 from .qr import OnlineCopy
@@ -245,16 +245,17 @@ class Story:
         """A boxed block; `line` is the border's (dash, count) when it is not a plain line."""
         box = self._tagged(TaggedTable([[content]], colWidths=[self.layout.width]))
         dash, count = line or (None, 1)
+        space = weight * 1.2  # between the lines of a double border
         box.setStyle(self._table_style([
             ("BACKGROUND", (0, 0), (-1, -1), background),
-            ("BOX", (0, 0), (-1, -1), weight, border, None, dash, None, count, weight * 1.2),
+            ("BOX", (0, 0), (-1, -1), weight, border, None, dash, None, count, space),
             ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
             ("TOPPADDING", (0, 0), (-1, -1), min(padding, 2.5 * mm if tight else 4 * mm)),
             ("BOTTOMPADDING", (0, 0), (-1, -1), min(padding, 1.5 * mm if tight else 3 * mm)),
         ]))
         # A double border is drawn astride the box's edge: what it reaches beyond a single line is kept
         # clear of the box's neighbours (in large print it touched the next box).
-        box.spaceBefore = box.spaceAfter = 0.5 * (count - 1) * (weight + weight * 1.2)
+        box.spaceBefore = box.spaceAfter = line_spread(weight, count, space)
         return box
 
     def block(self, block, width: float, tag: Element, styles=None) -> list[Flowable]:
