@@ -130,11 +130,12 @@ def test_the_last_page_is_not_a_page_of_a_few_lines(shipped):
         assert len(pages[-1]) >= 8, f"{name}: {len(pages[-1])} lines on the last page"
 
 
-def list_item_pages(pdf) -> list[list[int]]:
-    """For each list (L) in the structure tree, the page each of its items (LI) starts on, read with pikepdf."""
+def structure_lists(pdf) -> list[tuple[str, list[list[int]]]]:
+    """Each list (L) in the structure tree, read with pikepdf: its ListNumbering, and for each of its
+    items (LI) the pages its content lies on, in reading order."""
     import pikepdf
 
-    lists: list[list[int]] = []
+    lists: list[tuple[str, list[list[int]]]] = []
     with pikepdf.open(pdf) as document:
         page_index = {page.obj.objgen: n for n, page in enumerate(document.pages)}
 
@@ -142,28 +143,50 @@ def list_item_pages(pdf) -> list[list[int]]:
             found = element.get("/K")
             return list(found) if isinstance(found, pikepdf.Array) else ([] if found is None else [found])
 
-        def first_page(element) -> int | None:
-            if "/Pg" in element and any(not isinstance(kid, pikepdf.Dictionary) for kid in kids(element)):
-                return page_index[element.Pg.objgen]
+        def pages_of(element) -> list[int]:
+            pages: list[int] = []
             for kid in kids(element):
                 if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.MCR:
-                    return page_index[kid.Pg.objgen]
-                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                    page = first_page(kid)
-                    if page is not None:
-                        return page
-            return None
+                    pages.append(page_index[kid.Pg.objgen])
+                elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    pages += pages_of(kid)
+                elif "/Pg" in element:
+                    pages.append(page_index[element.Pg.objgen])
+            return list(dict.fromkeys(pages))
 
         def walk(element):
             if element.get("/S") == pikepdf.Name.L:
-                lists.append([first_page(item) for item in kids(element)
-                              if isinstance(item, pikepdf.Dictionary) and item.get("/S") == pikepdf.Name.LI])
+                attributes = element.get("/A")
+                numbering = str(attributes.get("/ListNumbering", "")) \
+                    if isinstance(attributes, pikepdf.Dictionary) else ""
+                lists.append((numbering.lstrip("/"), [pages_of(item) for item in kids(element)
+                                                      if isinstance(item, pikepdf.Dictionary)
+                                                      and item.get("/S") == pikepdf.Name.LI]))
             for kid in kids(element):
                 if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
                     walk(kid)
 
         walk(document.Root.StructTreeRoot)
     return lists
+
+
+def list_item_pages(pdf) -> list[list[int | None]]:
+    """For each list, the page each of its items starts on."""
+    return [[pages[0] if pages else None for pages in items] for _, items in structure_lists(pdf)]
+
+def built(library, tmp_path, language: str, papers: tuple[str, ...]):
+    """The leaflet in a language, for the default profile, two and all three profiles, on each paper,
+    in standard and large print, each written into tmp_path: their paths."""
+    lib, clinic = library
+    loaded = lib.load("dvt-walking")
+    for profiles in (("general",), ("femoral", "flyer"), ("calf", "femoral", "flyer")):
+        for paper in papers:
+            for large in (False, True):
+                request = LeafletRequest("dvt-walking", profiles, language, paper, allow_overdue=True,
+                                         print_options=PrintOptions(large_print=large))
+                pdf = tmp_path / f"{'+'.join(profiles)}-{paper}-{large}.pdf"
+                pdf.write_bytes(build_pdf(loaded, request, clinic).data)
+                yield pdf
 
 
 EVERY_LANGUAGE = ("en", "es", "fr", "pl", "pt", "vi", "ru", "zh-Hans", "ko", "ar", "ur", "hi", "bn")
@@ -174,81 +197,34 @@ def test_a_list_breaks_with_at_least_two_items_on_each_page(library, tmp_path, l
     """A list broken across pages left its last key point alone at the top of a page (Arabic), or a
     heading with one source at the foot of one (Bengali): a list breaks only between its second and
     second-to-last items."""
-    lib, clinic = library
-    loaded = lib.load("dvt-walking")
     checked = 0
-    for profiles in (("general",), ("femoral", "flyer"), ("calf", "femoral", "flyer")):
-        for large in (False, True):
-            request = LeafletRequest("dvt-walking", profiles, language, "a4", allow_overdue=True,
-                                     print_options=PrintOptions(large_print=large))
-            pdf = tmp_path / f"{'+'.join(profiles)}-{large}.pdf"
-            pdf.write_bytes(build_pdf(loaded, request, clinic).data)
-            for pages in list_item_pages(pdf):
-                assert None not in pages, (pdf.stem, pages)
-                counts = [pages.count(page) for page in sorted(set(pages))]
-                assert len(counts) == 1 or min(counts) >= 2, f"{language} {pdf.stem}: items per page {counts}"
-                checked += len(counts) > 1
+    for pdf in built(library, tmp_path, language, ("a4",)):
+        for pages in list_item_pages(pdf):
+            assert None not in pages, (pdf.stem, pages)
+            counts = [pages.count(page) for page in sorted(set(pages))]
+            assert len(counts) == 1 or min(counts) >= 2, f"{language} {pdf.stem}: items per page {counts}"
+            checked += len(counts) > 1
     assert checked  # some lists do break across pages
 
 
 
-
 def checklist_items_pages(pdf) -> list[list[int]]:
-    """The pages each tick-box item's content lies on (a list whose ListNumbering is None), read with pikepdf."""
-    import pikepdf
-
-    found: list[list[int]] = []
-    with pikepdf.open(pdf) as document:
-        page_index = {page.obj.objgen: n for n, page in enumerate(document.pages)}
-
-        def kids(element) -> list:
-            value = element.get("/K")
-            return list(value) if isinstance(value, pikepdf.Array) else ([] if value is None else [value])
-
-        def pages_of(element) -> set[int]:
-            pages = set()
-            for kid in kids(element):
-                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.MCR:
-                    pages.add(page_index[kid.Pg.objgen])
-                elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                    pages |= pages_of(kid)
-                elif "/Pg" in element:
-                    pages.add(page_index[element.Pg.objgen])
-            return pages
-
-        def walk(element):
-            attributes = element.get("/A")
-            if element.get("/S") == pikepdf.Name.L and isinstance(attributes, pikepdf.Dictionary) and \
-                    attributes.get("/ListNumbering") == pikepdf.Name("/None"):
-                found.extend(sorted(pages_of(item)) for item in kids(element) if isinstance(item, pikepdf.Dictionary))
-            for kid in kids(element):
-                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                    walk(kid)
-
-        walk(document.Root.StructTreeRoot)
-    return found
+    """The pages each tick-box item's content lies on (a list whose ListNumbering is None)."""
+    return [sorted(pages) for numbering, items in structure_lists(pdf) if numbering == "None" for pages in items]
 
 
 @pytest.mark.parametrize("language", ("en", "fr", "ar", "ur", "hi"))
 def test_contact_details_and_checklist_tips_stay_on_one_page(library, tmp_path, language):
     """Large print put the clinic's phone numbers at the foot of one page and its address at the top of
     the next, and carried half a checklist tip over ('... Wear' | 'them only if ...')."""
-    lib, clinic = library
-    loaded = lib.load("dvt-walking")
     tips = 0
-    for profiles in (("general",), ("femoral", "flyer"), ("calf", "femoral", "flyer")):
-        for paper in ("a4", "letter"):
-            for large in (False, True):
-                request = LeafletRequest("dvt-walking", profiles, language, paper, allow_overdue=True,
-                                         print_options=PrintOptions(large_print=large))
-                pdf = tmp_path / f"{'+'.join(profiles)}-{paper}-{large}.pdf"
-                pdf.write_bytes(build_pdf(loaded, request, clinic).data)
-                items = checklist_items_pages(pdf)
-                tips += len(items)
-                assert all(len(pages) == 1 for pages in items), (pdf.stem, items)
-                pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                                       check=True).stdout.split("\f")
-                contact = [n for n, text in enumerate(pages) for line in ("www.example.org/vascular", "Level 2",
-                                                                          "Exampletown EX1 2AB") if line in text]
-                assert len(contact) == 3 and len(set(contact)) == 1, (pdf.stem, contact)
+    for pdf in built(library, tmp_path, language, ("a4", "letter")):
+        items = checklist_items_pages(pdf)
+        tips += len(items)
+        assert all(len(pages) == 1 for pages in items), (pdf.stem, items)
+        pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                               check=True).stdout.split("\f")
+        contact = [n for n, text in enumerate(pages)
+                   for line in ("www.example.org/vascular", "Level 2", "Exampletown EX1 2AB") if line in text]
+        assert len(contact) == 3 and len(set(contact)) == 1, (pdf.stem, contact)
     assert tips
