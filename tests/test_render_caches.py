@@ -79,3 +79,66 @@ def test_a_one_filter_array_becomes_a_name_with_its_parameters():
     assert stream.Filter == pikepdf.Name.FlateDecode and stream.DecodeParms == pikepdf.Dictionary(Columns=1)
     assert stream.read_bytes() == b"0 0 m 10 10 l S"
     assert len(kept.Filter) == 2
+
+
+def _leaflet(language, patient=None):
+    from leaflets.leaflet import PatientDetails
+
+    return resolve_request(open_library().load("dvt-walking"),
+                           LeafletRequest("dvt-walking", ("femoral", "flyer"), language, allow_overdue=True,
+                                          patient=patient or PatientDetails()),
+                           open_brand())
+
+
+def _cut_and_deflated(monkeypatch):
+    """Counts of font subsets cut out of a font file and of font subsets deflated, from here on."""
+    from reportlab.pdfbase import pdfdoc
+
+    from leaflets.render.pdf import fontfiles
+
+    calls = {"cut": 0, "deflated": 0}
+    cut = fontfiles._reportlab_make_subset
+
+    def counted_cut(face, subset):
+        calls["cut"] += 1
+        return cut(face, subset)
+
+    deflate = pdfdoc.PDFZCompress.encode
+
+    def counted_deflate(content):
+        if content[:4] in (b"\x00\x01\x00\x00", b"true"):   # a TrueType font program
+            calls["deflated"] += 1
+        return deflate(content)
+
+    monkeypatch.setattr(fontfiles, "_reportlab_make_subset", counted_cut)
+    monkeypatch.setattr(pdfdoc.PDFZCompress, "encode", counted_deflate)
+    return calls
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "zh-Hans"])
+def test_the_same_leaflet_again_embeds_the_font_subsets_it_cut_before(monkeypatch, language):
+    leaflet = _leaflet(language)
+    forget_cached_text()
+    calls = _cut_and_deflated(monkeypatch)
+    first = render_pdf(leaflet, "a4").data
+    assert calls["cut"] >= 2 and calls["deflated"] == calls["cut"]
+    calls.update(cut=0, deflated=0)
+    assert render_pdf(leaflet, "a4").data == first
+    assert calls == {"cut": 0, "deflated": 0}
+
+
+def test_a_leaflet_with_patient_details_keeps_no_font_subset(monkeypatch):
+    """A subset lists the letters of the text it serves, a patient's name among them: it is cut
+    afresh each time and never kept."""
+    from leaflets.leaflet import PatientDetails
+    from leaflets.render.pdf import fontfiles
+
+    leaflet = _leaflet("en", PatientDetails(name="Zofia Quill", follow_up="Clinic 4"))
+    forget_cached_text()
+    calls = _cut_and_deflated(monkeypatch)
+    render_pdf(leaflet, "a4")
+    assert not fontfiles._subsets and not fontfiles._deflated
+    cut_first = calls["cut"]
+    render_pdf(leaflet, "a4")
+    assert cut_first >= 2 and calls["cut"] == 2 * cut_first
+    assert not fontfiles._subsets and not fontfiles._deflated

@@ -5,12 +5,12 @@ One module per concern: `styles` (paper, colours, paragraph styles), `lines`
 tables), `layout` (what one build shares), `page` (header, footer, page
 numbers, DRAFT mark, logo), `story` (blocks to flowables), `qr` (the QR code to
 the web version), `textcache` (caches of text already set), `textops` (the text
-operators of shaped glyphs), `ink` (how far letters reach above and below their line)
+operators of shaped glyphs), `fontfiles` (font subsets embedded before), `ink` (how far letters reach above and below their line)
 and `document` (the page templates and the build). Output is byte-for-byte reproducible
 (ReportLab's invariant mode; no clock is read).
 
 Content text met once is kept for the next leaflet (parsed markup, broken lines, bidi levels,
-shaped words; never a patient's details): `forget_cached_text` empties those caches.
+shaped words, font subsets; never a patient's details): `forget_cached_text` empties those caches.
 """
 
 from __future__ import annotations

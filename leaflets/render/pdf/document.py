@@ -15,6 +15,7 @@ from ...fonts import check_coverage, fonts_for
 from ...leaflet import Leaflet, texts
 from .layout import Layout
 from .flowables import FirstPageEnd
+from .fontfiles import keeping_subsets
 from .lines import recording_glyph_texts
 from .page import PageFurniture, numbered_canvas
 from .story import Story
@@ -33,7 +34,8 @@ def render_pdf(leaflet: Leaflet, paper: str = "a4", options: PrintOptions = Prin
     buffer = io.BytesIO()
     fonts = fonts_for(leaflet.language)
     check_coverage(texts(leaflet), fonts)
-    with recording_glyph_texts():  # what shaped glyphs stand for, for this document's ToUnicode maps
+    # what shaped glyphs stand for, for this document's ToUnicode maps; font subsets kept unless a patient's
+    with recording_glyph_texts(), keeping_subsets(not leaflet.for_you):
         layout, story = fitting_layout(leaflet, PAPER_SIZES[paper], fonts, options)
         try:
             pages = build(layout, story, buffer)
