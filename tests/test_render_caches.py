@@ -142,3 +142,22 @@ def test_a_leaflet_with_patient_details_keeps_no_font_subset(monkeypatch):
     render_pdf(leaflet, "a4")
     assert cut_first >= 2 and calls["cut"] == 2 * cut_first
     assert not fontfiles._subsets and not fontfiles._deflated
+
+
+def test_a_style_is_known_by_its_values_even_when_changed_after_use():
+    """Parsed markup is kept by text and style number: two styles with the same values share a number,
+    and a style changed after a paragraph used it gets another (its old paragraphs' parse must not serve it)."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+
+    from leaflets.render.pdf.flowables import SpokenParagraph, _style_number
+
+    one = ParagraphStyle("one", fontName="Helvetica", textColor=colors.black)
+    twin = ParagraphStyle("twin", fontName="Helvetica", textColor=colors.Color(0, 0, 0))
+    assert _style_number(one) == _style_number(twin) == _style_number(one)
+    before = SpokenParagraph("Walk <b>every</b> day", one)
+    one.textColor = colors.red
+    assert _style_number(one) != _style_number(twin)
+    after = SpokenParagraph("Walk <b>every</b> day", one)
+    assert {f.textColor for f in before.frags} == {colors.black}
+    assert {f.textColor for f in after.frags} == {colors.red}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager, nullcontext
 from copy import copy
+from itertools import count
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -62,6 +63,42 @@ class FirstPageEnd(Flowable):
 # into by width, with the glyph notes its shaping made (see SpokenParagraph._broken_once); bounded.
 _parsed = TextCache("parsed markup", 20_000)
 _broken_lines = TextCache("broken lines", 20_000)
+# A number for each set of style values met (never reused), and the number of each style object seen
+# lately: a paragraph's cache key holds its style's number, not its forty values, whose colours hash and
+# compare in Python (hashing them for every paragraph was a tenth of an English leaflet's time).
+_style_numbers: dict[tuple, int] = {}
+_numbering = count()
+_styles_seen = TextCache("numbered styles", 2_000)   # by id(style): (style, its values then, number)
+
+
+def _style_number(style) -> int | None:
+    """The number of the style's values (equal values, equal numbers); None if one cannot be a key.
+    A style object seen before keeps its number while its values are the same objects (a C-speed check)."""
+    seen = _styles_seen.get(id(style))
+    if seen is not None and seen[0] is style and seen[1] == style.__dict__:
+        return seen[2]
+    values = dict(style.__dict__)
+    values.pop("parent", None)
+    values.pop("name", None)
+    try:
+        key = tuple(values.items())
+        number = _style_numbers.get(key)
+    except TypeError:
+        return None
+    if number is None:
+        if len(_style_numbers) >= 20_000:  # bounded; numbers are never reused, so no stale key can match
+            _style_numbers.clear()
+        number = _style_numbers[key] = next(_numbering)
+    _styles_seen.put(id(style), (style, dict(style.__dict__), number))
+    return number
+
+
+def _copied(frag):
+    """A frag's copy, as ReportLab's ABag.clone makes it (a new object of its class with its values) but
+    without a call through __init__."""
+    twin = object.__new__(type(frag))
+    twin.__dict__.update(frag.__dict__)
+    return twin
 
 
 class SpokenParagraph(RLParagraph):
@@ -89,7 +126,7 @@ class SpokenParagraph(RLParagraph):
     private = False           # patient details: its words are never kept in the renderer's caches
     _marked = False           # drawn once already: a repeated table header is an artifact
     _broken = None            # (widths, style, frags, lines): the last breaking of this paragraph
-    _parse_key = None         # ((markup, style), frags) when parsed from markup that is not a patient's
+    _parse_key = None         # ((markup, style number), frags) when parsed from markup that is not a patient's
 
     def __init__(self, text, style=None, *args, private: bool = False, **kwargs):
         self.private = private
@@ -100,21 +137,18 @@ class SpokenParagraph(RLParagraph):
         eighth of an English leaflet's time). Patient details are parsed afresh and never kept."""
         if frags is not None or bulletText is not None or self.private:
             return super()._setup(text, style, bulletText, frags, cleaner)
-        try:
-            values = dict(style.__dict__)  # copied and trimmed at C speed: a style has some forty values
-            values.pop("parent", None)
-            values.pop("name", None)
-            key = (text, tuple(values.items()))
-            known = _parsed.get(key)
-        except TypeError:  # a style with a value that cannot be a key
+        number = _style_number(style)
+        if number is None:  # a style with a value that cannot be a key
             return super()._setup(text, style, bulletText, frags, cleaner)
+        key = (text, number)
+        known = _parsed.get(key)
         if known is None:
             super()._setup(text, style, bulletText, frags, cleaner)
             if self.style is style and self.bulletText is None and not any(hasattr(f, "cbDefn") for f in self.frags):
-                _parsed.put(key, (self.text, [frag.clone() for frag in self.frags]))
+                _parsed.put(key, (self.text, [_copied(frag) for frag in self.frags]))
                 self._parse_key = key, self.frags
             return
-        self.text, self.frags = known[0], [frag.clone() for frag in known[1]]
+        self.text, self.frags = known[0], [_copied(frag) for frag in known[1]]
         self.style, self.bulletText, self.debug = style, None, 0
         self._parse_key = key, self.frags
 
