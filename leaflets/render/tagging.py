@@ -125,8 +125,9 @@ class Tagger:
             return out.getvalue()
 
     def _write(self, pdf, element: Element, parent, pages, parents, annotations) -> pikepdf.Object:
-        # Every entry but the kids in one dictionary: each separate assignment is a call into qpdf.
-        entries = {"/Type": Name.StructElem, "/S": Name("/" + element.role), "/P": parent}
+        # Every entry but the kids in one dictionary: each separate assignment is a call into qpdf. Names
+        # are made once per process (a Name is a call into pikepdf too): a tenth of this pass.
+        entries = {"/Type": _STRUCT_ELEM, "/S": _role_name(element.role), "/P": parent}
         if element.alt:
             entries["/Alt"] = pikepdf.String(element.alt)
         if element.actual_text:
@@ -134,21 +135,21 @@ class Tagger:
         if element.lang is not None:  # "" says the language is unknown (ISO 32000-1, 14.9.2.1)
             entries["/Lang"] = pikepdf.String(element.lang)
         if element.attributes:
-            entries["/A"] = Dictionary({f"/{k}": (Name("/" + v) if isinstance(v, str) else v)
+            entries["/A"] = Dictionary({f"/{k}": (_role_name(v) if isinstance(v, str) else v)
                                         for k, v in element.attributes.items()})
-        marks = [c for c in element.children if not isinstance(c, Element)]
-        home = marks[0][0] if marks else None  # content on the element's own page is referred to by MCID alone
+        # content on the element's own page (its first mark's) is referred to by MCID alone
+        home = next((child[0] for child in element.children if type(child) is tuple), None)
         if home is not None:
             entries["/Pg"] = pages[home]
         node = pdf.make_indirect(Dictionary(entries))
         kids = []
         for child in element.children:
-            if isinstance(child, Element):
-                kids.append(self._write(pdf, child, node, pages, parents, annotations))
-            else:
+            if type(child) is tuple:  # (page, mcid)
                 page, mcid = child
-                kids.append(mcid if page == home else Dictionary(Type=Name.MCR, Pg=pages[page], MCID=mcid))
+                kids.append(mcid if page == home else Dictionary(Type=_MCR, Pg=pages[page], MCID=mcid))
                 parents.setdefault(page, {})[mcid] = node
+            else:
+                kids.append(self._write(pdf, child, node, pages, parents, annotations))
         for link in element.links:
             page = pages[link.page]
             annotation = pdf.make_indirect(Dictionary(
@@ -159,6 +160,18 @@ class Tagger:
             annotations.append((annotation, node))
         node.K = kids[0] if len(kids) == 1 else Array(kids)
         return node
+
+
+_STRUCT_ELEM, _MCR = Name.StructElem, Name.MCR
+_names: dict[str, Name] = {}
+
+
+def _role_name(text: str) -> Name:
+    """The PDF name /text, made once: roles and attribute values are a few dozen words."""
+    name = _names.get(text)
+    if name is None:
+        name = _names[text] = Name("/" + text)
+    return name
 
 
 def _flate_as_written(pdf: pikepdf.Pdf) -> None:
