@@ -161,3 +161,25 @@ def test_a_style_is_known_by_its_values_even_when_changed_after_use():
     after = SpokenParagraph("Walk <b>every</b> day", one)
     assert {f.textColor for f in before.frags} == {colors.black}
     assert {f.textColor for f in after.frags} == {colors.red}
+
+
+def test_the_draft_mark_is_deflated_once_for_every_document(monkeypatch):
+    """The DRAFT mark's outlines are the same in every draft on one paper: the next leaflet embeds the
+    bytes deflated for the first, whatever its text (here another profile)."""
+    import io
+
+    import pikepdf
+    from reportlab.pdfbase import pdfdoc
+
+    first = _leaflet("en")
+    assert first.watermark, "the handout is no longer a draft: test with a draft handout"
+    with pikepdf.open(io.BytesIO(render_pdf(first, "a4").data)) as pdf:
+        mark = pdf.pages[0].Resources.XObject["/FormXob.DraftMark"].read_bytes()
+    deflated = []
+    encode = pdfdoc.PDFZCompress.encode
+    monkeypatch.setattr(pdfdoc.PDFZCompress, "encode", lambda content: (deflated.append(content), encode(content))[1])
+    other = resolve_request(open_library().load("dvt-walking"),
+                            LeafletRequest("dvt-walking", ("calf",), "en", allow_overdue=True), open_brand())
+    with pikepdf.open(io.BytesIO(render_pdf(other, "a4").data)) as pdf:
+        assert pdf.pages[0].Resources.XObject["/FormXob.DraftMark"].read_bytes() == mark
+    assert deflated and mark not in deflated

@@ -5,7 +5,8 @@ used them) out of the font file and deflates it. The same leaflet again, the sam
 paper, or another whose text first meets the same glyphs in the same order, embeds the same bytes: cutting and deflating them
 is about a sixth of an Arabic, Hindi or Chinese leaflet's time (benchmarks/phases.py, "file
 writing"). A subset lists the letters of the text it serves, so a document with patient details
-neither reads nor fills these caches (`keeping_subsets(False)`).
+neither reads nor fills these caches (`keeping_subsets(False)`). The filter that deflates a subset
+once also serves the DRAFT mark's drawing (`DEFLATED_ONCE`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ _keeping: ContextVar[bool] = ContextVar("keeping font subsets", default=False)
 # A subset is some 30 KB (20 KB deflated); the Chinese and Arabic leaflets of the default matrix make
 # 28 of them: the limits hold a clinic's languages many times over, in 20 MB at most.
 _subsets = TextCache("font subsets", 400)            # by face and character codes
-_deflated = TextCache("deflated font subsets", 400)   # by the subset's bytes
+_deflated = TextCache("deflated font subsets", 400)   # by the subset's bytes (and the DRAFT mark's)
 
 _reportlab_make_subset = _ttfonts.TTFontFace.makeSubset
 _reportlab_add_subset_objects = _ttfonts.TTFontFace.addSubsetObjects
@@ -50,7 +51,9 @@ def _make_subset(self, subset):
 
 
 class _KeptFlate:
-    """ReportLab's Flate filter (same zlib call, same bytes) that deflates a font subset once."""
+    """ReportLab's Flate filter (same zlib call, same bytes) that deflates the same bytes once: for
+    font subsets, and the DRAFT mark's drawing (page.py), the same in every document on one paper.
+    Never for a page's own content, which may show a patient's details."""
 
     pdfname = pdfdoc.PDFZCompress.pdfname
 
@@ -62,7 +65,7 @@ class _KeptFlate:
     decode = staticmethod(zlib.decompress)
 
 
-_KEPT_FLATE = _KeptFlate()
+DEFLATED_ONCE = _KeptFlate()
 
 
 def _add_subset_objects(self, doc, fontname, subset):
@@ -70,7 +73,7 @@ def _add_subset_objects(self, doc, fontname, subset):
     if _keeping.get():
         stream = doc.idToObject["fontFile:%s(%s)" % (self.filename, fontname)]
         if stream.filters == [pdfdoc.PDFZCompress]:
-            stream.filters = [_KEPT_FLATE]
+            stream.filters = [DEFLATED_ONCE]
     return reference
 
 

@@ -16,6 +16,7 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph as RLParagraph
 
@@ -23,6 +24,7 @@ from ...fonts import drawn, font_file_of
 from ...substitute import fill
 from ..logo import load_svg
 from ..outline import draw_outlined, outline_width
+from .fontfiles import DEFLATED_ONCE
 from .layout import Layout
 from .styles import DRAFT_MARK, MARGIN
 
@@ -165,6 +167,7 @@ class PageFurniture:
             canv.rotate(math.degrees(math.atan2(page_h, page_w)))
             draw_outlined(canv, text, font_file, size, -outline_width(text, font_file, size) / 2, -size / 3)
             canv.endForm()
+            _deflated_once(canv, "DraftMark")
         canv.doForm("DraftMark")
 
     def _logo_width(self, max_w: float, max_h: float) -> float:
@@ -195,6 +198,15 @@ class PageFurniture:
         scale = min(max_w / img_w, max_h / img_h)
         canv.drawImage(image, x, y + (max_h - img_h * scale) / 2, img_w * scale, img_h * scale, mask="auto")
         return img_w * scale
+
+
+def _deflated_once(canv: Canvas, name: str) -> None:
+    """The form's drawing is deflated once per process, not once per document: the DRAFT mark's
+    outlines are the same on every page of every draft on one paper (half a millisecond a leaflet)."""
+    form = canv._doc.idToObject[pdfdoc.xObjectName(name)]
+    if form.compression and form.stream and not form.Contents:
+        form.Contents = pdfdoc.PDFStream(content=form.stream, filters=[DEFLATED_ONCE])
+        form.compression = 0  # ReportLab would set its own filter again
 
 
 def numbered_canvas(furniture: PageFurniture):
