@@ -131,14 +131,14 @@ def test_a_leaflet_with_patient_details_keeps_no_font_subset(monkeypatch):
     """A subset lists the letters of the text it serves, a patient's name among them: it is cut
     afresh each time and never kept."""
     from leaflets.leaflet import PatientDetails
-    from leaflets.render.pdf import fontfiles
+    from leaflets.render.pdf import filewriting, fontfiles
 
     leaflet = _leaflet("en", PatientDetails(name="Zofia Quill", follow_up="Clinic 4"))
     forget_cached_text()
     calls = _cut_and_deflated(monkeypatch)
     render_pdf(leaflet, "a4")
     def kept_font_programs():
-        return [k for k in fontfiles._deflated if k[:4] in (b"\x00\x01\x00\x00", b"true")]
+        return [k for k in filewriting._deflated if k[:4] in (b"\x00\x01\x00\x00", b"true")]
 
     assert not fontfiles._subsets and not kept_font_programs()
     cut_first = calls["cut"]
@@ -186,3 +186,20 @@ def test_the_draft_mark_is_deflated_once_for_every_document(monkeypatch):
     with pikepdf.open(io.BytesIO(render_pdf(other, "a4").data)) as pdf:
         assert pdf.pages[0].Resources.XObject["/FormXob.DraftMark"].read_bytes() == mark
     assert deflated and mark not in deflated
+
+
+def test_plain_ascii_is_encoded_as_reportlabs_pdfdoc_codec_does():
+    """The short path for ASCII gives the codec's bytes, and leaves to the codec what it refuses."""
+    from leaflets.render.pdf.filewriting import _pdfdoc_enc, _reportlab_pdfdoc_enc
+
+    def encoded(function, text):
+        try:
+            return function(text)
+        except UnicodeEncodeError:
+            return "refused"
+
+    samples = [chr(code) for code in range(256)] + ["", "/FormXob.DraftMark", "0 0 m 10 10 l S\n",
+                                                     "caf\u00e9", "a\x19b", "\u2013 dash", "\u2022", "tab\there"]
+    for text in samples:
+        assert encoded(_pdfdoc_enc, text) == encoded(_reportlab_pdfdoc_enc, text), repr(text)
+    assert encoded(_pdfdoc_enc, "\x18") == "refused" and _pdfdoc_enc(b"bytes") == b"bytes"

@@ -5,7 +5,8 @@ One module per concern: `styles` (paper, colours, paragraph styles), `lines`
 tables), `layout` (what one build shares), `page` (header, footer, page
 numbers, DRAFT mark, logo), `story` (blocks to flowables), `qr` (the QR code to
 the web version), `textcache` (caches of text already set), `textops` (the text
-operators of shaped glyphs), `fontfiles` (font subsets embedded before), `ink` (how far letters reach above and below their line)
+operators of shaped glyphs), `fontfiles` (font subsets embedded before), `filewriting`
+(the file's bytes written by shorter paths), `ink` (how far letters reach above and below their line)
 and `document` (the page templates and the build). Output is byte-for-byte reproducible
 (ReportLab's invariant mode; no clock is read).
 

@@ -5,13 +5,11 @@ used them) out of the font file and deflates it. The same leaflet again, the sam
 paper, or another whose text first meets the same glyphs in the same order, embeds the same bytes: cutting and deflating them
 is about a sixth of an Arabic, Hindi or Chinese leaflet's time (benchmarks/phases.py, "file
 writing"). A subset lists the letters of the text it serves, so a document with patient details
-neither reads nor fills these caches (`keeping_subsets(False)`). The filter that deflates a subset
-once also serves the DRAFT mark's drawing (`DEFLATED_ONCE`).
+neither reads nor fills these caches (`keeping_subsets(False)`).
 """
 
 from __future__ import annotations
 
-import zlib
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
@@ -19,13 +17,13 @@ from typing import Iterator
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase import ttfonts as _ttfonts
 
+from .filewriting import DEFLATED_ONCE
 from .textcache import TextCache
 
 _keeping: ContextVar[bool] = ContextVar("keeping font subsets", default=False)
-# A subset is some 30 KB (20 KB deflated); the Chinese and Arabic leaflets of the default matrix make
-# 28 of them: the limits hold a clinic's languages many times over, in 20 MB at most.
+# A subset is some 30 KB; the Chinese and Arabic leaflets of the default matrix make 28 of them: the
+# limit holds a clinic's languages many times over, in 12 MB at most (deflated: filewriting).
 _subsets = TextCache("font subsets", 400)            # by face and character codes
-_deflated = TextCache("deflated font subsets", 400)   # by the subset's bytes (and the DRAFT mark's)
 
 _reportlab_make_subset = _ttfonts.TTFontFace.makeSubset
 _reportlab_add_subset_objects = _ttfonts.TTFontFace.addSubsetObjects
@@ -48,24 +46,6 @@ def _make_subset(self, subset):
     known = _subsets.get(key)
     # The same bytes object each time: its hash, the key of its deflated form, is computed once.
     return known if known is not None else _subsets.put(key, _reportlab_make_subset(self, subset))
-
-
-class _KeptFlate:
-    """ReportLab's Flate filter (same zlib call, same bytes) that deflates the same bytes once: for
-    font subsets, and the DRAFT mark's drawing (page.py), the same in every document on one paper.
-    Never for a page's own content, which may show a patient's details."""
-
-    pdfname = pdfdoc.PDFZCompress.pdfname
-
-    @staticmethod
-    def encode(content: bytes) -> bytes:
-        known = _deflated.get(content)
-        return known if known is not None else _deflated.put(content, pdfdoc.PDFZCompress.encode(content))
-
-    decode = staticmethod(zlib.decompress)
-
-
-DEFLATED_ONCE = _KeptFlate()
 
 
 def _add_subset_objects(self, doc, fontname, subset):

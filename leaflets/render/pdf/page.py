@@ -24,7 +24,7 @@ from ...fonts import drawn, font_file_of
 from ...substitute import fill
 from ..logo import load_svg
 from ..outline import draw_outlined, outline_width
-from .fontfiles import DEFLATED_ONCE
+from .filewriting import DEFLATED_ONCE
 from .layout import Layout
 from .styles import DRAFT_MARK, MARGIN
 
