@@ -1,6 +1,8 @@
 """The renderer sets a paragraph it has met before from its caches: nothing is parsed, shaped or
-broken into lines twice. (Whether that keeps the bytes is tests/test_output_identity.py's job;
-how much time it saves is benchmarks/bench.py's.)"""
+broken into lines twice; and its short paths give what the long ones give. (Whether that keeps the
+bytes is tests/test_output_identity.py's job; how much time it saves is benchmarks/bench.py's.)"""
+
+import unicodedata
 
 import pytest
 from reportlab.platypus import paragraph as rl_paragraph
@@ -203,3 +205,27 @@ def test_plain_ascii_is_encoded_as_reportlabs_pdfdoc_codec_does():
     for text in samples:
         assert encoded(_pdfdoc_enc, text) == encoded(_reportlab_pdfdoc_enc, text), repr(text)
     assert encoded(_pdfdoc_enc, "\x18") == "refused" and _pdfdoc_enc(b"bytes") == b"bytes"
+
+
+def test_a_paragraph_in_one_direction_gets_the_levels_of_the_full_algorithm():
+    """levels() answers a text without letters of the other direction, numbers or embeddings at once;
+    for every text of every translation, and some made to sit on the edge, at both paragraph levels,
+    its answer is python-bidi's full algorithm's (leaflets.bidi._resolved)."""
+    from leaflets.bidi import _ONE_DIRECTION, _resolved, levels
+    from leaflets.leaflet import texts
+
+    loaded, clinic = open_library().load("dvt-walking"), open_brand()
+    samples = ["", " ", "مرحبا، كيف حالك؟ ", "«امش» كل يوم.", "ساق (الربلة) - تورم", "\u0651\u0645", "a،b",
+               "امش 10 دقائق", "Riverside، المستشفى", "\u202bنص\u202c", "\u200fنص", "نص\u200e", "% $ # +",
+               "پاؤں میں درد ہو تو رکیں۔", "Walk (every) day, slowly."]
+    for language in loaded.languages:
+        leaflet = resolve_request(loaded, LeafletRequest("dvt-walking", ("femoral", "flyer"), language,
+                                                         allow_overdue=True), clinic)
+        samples += [text for _, text in texts(leaflet) if text]
+    short = 0
+    for text in samples:
+        for base in (0, 1):
+            expected = [char["level"] for char in _resolved(text, base)["chars"]]
+            assert levels(text, base) == expected, (text, base)
+            short += _ONE_DIRECTION[base].issuperset(map(unicodedata.bidirectional, set(text)))
+    assert short > 100   # the short path was taken, and agreed
