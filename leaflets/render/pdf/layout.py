@@ -3,6 +3,8 @@ the structure tree), and the one way a piece of text becomes a tagged paragraph.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -87,7 +89,7 @@ class Layout:
         self.later_band = max(later_band, self.later_baseline + max(_below(*line) for line in heading) + 5 * mm)
         self.later_gap = 6 * mm - min(3 * mm, self.later_band - later_band)
         size = self.furniture_size(9)
-        footer = [(self.leaflet.footer, fonts.regular, size), (self._widest_page_label(), fonts.bold, size)]
+        footer = [(self.leaflet.footer, fonts.regular, size), (self._widest_page_label, fonts.bold, size)]
         last = max(FOOTER_BASELINE * k, EDGE + max(_below(*line) for line in footer))
         self.footer_baseline = last + (self.footer_lines() - 1) * size * self.furniture_leading
         rule_gap = max(FOOTER_RULE_GAP * k, max(_above(*line) for line in footer) + 1.5 * mm)
@@ -100,28 +102,32 @@ class Layout:
         (clear-print guidance holds page numbers and footers to it too)."""
         return max(points * self.k, LARGE_BODY) if self.options.large_print else points
 
+    @cached_property
     def _widest_page_label(self) -> str:
-        """"Page X of Y" with two-digit numbers: the total is not known until the last page."""
+        """"Page X of Y" with two-digit numbers: the total is not known until the last page.
+        (This and the footer's measures are the same on every page: worked out once per build.)"""
         return fill(self.leaflet.page_of, {"page": 88, "pages": 88})
 
+    @cached_property
     def page_number_width(self) -> float:
         """Room for "Page X of Y" beside the footer, so the footer can use the rest and keep to one line."""
-        return max(stringWidth(self._widest_page_label(), self.fonts.bold, self.furniture_size(9)) + 6 * mm,
+        return max(stringWidth(self._widest_page_label, self.fonts.bold, self.furniture_size(9)) + 6 * mm,
                    0.2 * self.width)
 
+    @cached_property
     def footer_text(self) -> str:
         """The footer, its parts kept whole when it is too long for one line (never a date broken)."""
         text, size = self.leaflet.footer, self.furniture_size(9)
-        if stringWidth(text, self.fonts.regular, size) > self.width - self.page_number_width() and \
+        if stringWidth(text, self.fonts.regular, size) > self.width - self.page_number_width and \
                 draws(self.fonts.regular, NBSP):
             text = " · ".join(part.replace(" ", NBSP) for part in text.split(" · "))
         return text
 
     def footer_lines(self) -> int:
         """How many lines the footer takes beside the page number: its words packed as ReportLab packs them."""
-        room, size, font = self.width - self.page_number_width(), self.furniture_size(9), self.fonts.regular
+        room, size, font = self.width - self.page_number_width, self.furniture_size(9), self.fonts.regular
         space, lines, used = stringWidth(" ", font, size), 1, None
-        for word in self.footer_text().split(" "):
+        for word in self.footer_text.split(" "):
             width = stringWidth(word, font, size)
             if used is not None and used + space + width > room:
                 lines, used = lines + 1, width

@@ -100,16 +100,16 @@ class PageFurniture:
         canv.setStrokeColor(lay.primary)
         canv.setLineWidth(0.8)
         canv.line(MARGIN, lay.footer_rule, page_w - MARGIN, lay.footer_rule)
-        number_w = lay.page_number_width()
+        number_w = lay.page_number_width
         start = MARGIN + number_w if lay.fonts.rtl else MARGIN
-        self.line(canv, lay.footer_text(), start, lay.footer_baseline, lay.width - number_w,
+        self.line(canv, lay.footer_text, start, lay.footer_baseline, lay.width - number_w,
                   lay.fonts.regular, self.size(9), lay.muted)
         canv.restoreState()
 
     def page_number(self, canv: Canvas, total: int) -> None:
         lay = self.layout
         label = fill(lay.leaflet.page_of, {"page": canv.getPageNumber(), "pages": total})
-        number_w = lay.page_number_width()
+        number_w = lay.page_number_width
         end = MARGIN if lay.fonts.rtl else MARGIN + lay.width - number_w
         with lay.tagger.artifact(canv, "Pagination"):
             self.line(canv, label, end, lay.footer_baseline, number_w, lay.fonts.bold, self.size(9),
