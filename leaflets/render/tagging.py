@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Iterator
 from xml.sax.saxutils import escape
 
@@ -163,15 +164,12 @@ class Tagger:
 
 
 _STRUCT_ELEM, _MCR = Name.StructElem, Name.MCR
-_names: dict[str, Name] = {}
 
 
+@cache
 def _role_name(text: str) -> Name:
     """The PDF name /text, made once: roles and attribute values are a few dozen words."""
-    name = _names.get(text)
-    if name is None:
-        name = _names[text] = Name("/" + text)
-    return name
+    return Name("/" + text)
 
 
 def _flate_as_written(pdf: pikepdf.Pdf) -> None:

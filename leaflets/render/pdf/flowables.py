@@ -66,7 +66,8 @@ _broken_lines = TextCache("broken lines", 20_000)
 # A number for each set of style values met (never reused), and the number of each style object seen
 # lately: a paragraph's cache key holds its style's number, not its forty values, whose colours hash and
 # compare in Python (hashing them for every paragraph was a tenth of an English leaflet's time).
-_style_numbers: dict[tuple, int] = {}
+# By the values; emptied when full, and no stale key can match, as numbers are never reused.
+_style_numbers = TextCache("style numbers", 20_000)
 _numbering = count()
 _styles_seen = TextCache("numbered styles", 2_000)   # by id(style): (style, its values then, number)
 
@@ -86,9 +87,7 @@ def _style_number(style) -> int | None:
     except TypeError:
         return None
     if number is None:
-        if len(_style_numbers) >= 20_000:  # bounded; numbers are never reused, so no stale key can match
-            _style_numbers.clear()
-        number = _style_numbers[key] = next(_numbering)
+        number = _style_numbers.put(key, next(_numbering))
     _styles_seen.put(id(style), (style, dict(style.__dict__), number))
     return number
 

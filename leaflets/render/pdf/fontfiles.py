@@ -2,9 +2,9 @@
 
 For every document ReportLab cuts each font subset (up to 256 glyphs, in the order the text first
 used them) out of the font file and deflates it. The same leaflet again, the same leaflet on other
-paper, or another whose text first meets the same glyphs in the same order, embeds the same bytes: cutting and deflating them
-is about a sixth of an Arabic, Hindi or Chinese leaflet's time (benchmarks/phases.py, "file
-writing"). A subset lists the letters of the text it serves, so a document with patient details
+paper, or another whose text first meets the same glyphs in the same order, embeds the same bytes:
+cutting and deflating them is about a sixth of an Arabic, Hindi or Chinese leaflet's time
+(benchmarks/phases.py, "file writing"). A subset lists the letters of the text it serves, so a document with patient details
 neither reads nor fills these caches (`keeping_subsets(False)`).
 """
 
