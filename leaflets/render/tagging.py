@@ -96,7 +96,6 @@ class Tagger:
     def finish(self, data: bytes, title: str) -> bytes:
         """The PDF with its structure tree, marked as tagged and as PDF/UA-1."""
         with pikepdf.open(io.BytesIO(data)) as pdf:
-            _flate_as_written(pdf)
             pages = list(pdf.pages)
             tree = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
             parents: dict[int, dict[int, pikepdf.Object]] = {}
@@ -170,20 +169,6 @@ _STRUCT_ELEM, _MCR = Name.StructElem, Name.MCR
 def _role_name(text: str) -> Name:
     """The PDF name /text, made once: roles and attribute values are a few dozen words."""
     return Name("/" + text)
-
-
-def _flate_as_written(pdf: pikepdf.Pdf) -> None:
-    """ReportLab names a stream's one filter in an array, [/FlateDecode]; qpdf copies a Flate stream as
-    it is only when its /Filter is a name, and would otherwise inflate and deflate every stream again
-    into the same bytes (at the same zlib level): half of this pass in Arabic, Hindi or Chinese."""
-    for stream in pdf.objects:
-        if isinstance(stream, pikepdf.Stream):
-            filters = stream.get("/Filter")
-            if isinstance(filters, Array) and len(filters) == 1:
-                stream.Filter = filters[0]
-                parameters = stream.get("/DecodeParms")  # a name's parameters are a dictionary, not an array
-                if isinstance(parameters, Array) and len(parameters) == 1:
-                    stream.DecodeParms = parameters[0]
 
 
 def _xmp(title: str, language: str) -> bytes:

@@ -3,6 +3,7 @@
 `DEFLATED_ONCE` deflates the same bytes once per process: font subsets (see `fontfiles`) and the
 DRAFT mark's drawing (see `page`), which recur from document to document. Never a page's own content,
 which may show a patient's details. `pdfdocEnc` is ReportLab's, with plain ASCII encoded at C speed.
+A stream's one filter is written as a name, so that qpdf copies the stream as it is (`_one_filter_named`).
 tests/test_output_identity.py holds every leaflet to the bytes it had before.
 """
 
@@ -51,3 +52,20 @@ def _pdfdoc_enc(text):
 
 
 pdfdoc.pdfdocEnc = _pdfdoc_enc
+
+
+_reportlab_stream_format = pdfdoc.PDFStream.format
+_ONE_FILTER = re.compile(rb"/Filter \[ (/\w+) \]")
+
+
+def _one_filter_named(self, document) -> bytes:
+    """ReportLab's stream, its one filter written as a name: /Filter /FlateDecode, not [ /FlateDecode ].
+    qpdf copies a Flate stream as it is only when its /Filter is a name; given an array, it inflates and
+    deflates the stream again into the same bytes at the same zlib level (half of the tagging pass in
+    Arabic, Hindi or Chinese). ReportLab writes no /DecodeParms, which would have to change with it."""
+    written = _reportlab_stream_format(self, document)
+    end = written.index(b"\nstream\n")
+    return _ONE_FILTER.sub(rb"/Filter \1", written[:end], count=1) + written[end:]
+
+
+pdfdoc.PDFStream.format = _one_filter_named

@@ -238,7 +238,7 @@ def numbered_canvas(furniture: PageFurniture):
 def _flate_alone():
     """While the file is written, streams are deflated only, not also ASCII85-encoded (ReportLab's
     default): the tagging pass then copies them as they are instead of decoding and deflating them
-    again (see tagging._flate_as_written). Not while pages are drawn: ReportLab writes an inline
+    again (see filewriting._one_filter_named). Not while pages are drawn: ReportLab writes an inline
     image (a PNG inside an SVG logo) as binary bytes it cannot join into the page when ASCII85 is off."""
     before, rl_config.useA85 = rl_config.useA85, 0
     try:
