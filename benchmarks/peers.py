@@ -293,6 +293,54 @@ def described(pdf: bytes) -> str:
         return f"{len(document.pages)} pages, {'tagged' if tagged else 'NOT tagged'}"
 
 
+# --- ReportLab alone ---------------------------------------------------------------------------------
+
+_bare_faces: dict[str, str] = {}
+
+
+def _bare_face(name: str) -> str:
+    """ReportLab's own TTFont for the file of face `name`, registered once under a name of its own: none
+    of the project's font classes, shaping or caches comes with it."""
+    if name not in _bare_faces:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont as ReportLabTTFont
+
+        _bare_faces[name] = f"bare-{name}"
+        pdfmetrics.registerFont(ReportLabTTFont(_bare_faces[name], str(font_file_of(name))))
+    return _bare_faces[name]
+
+
+def reportlab_alone(leaflet: Leaflet):
+    """A function that sets the leaflet's words as ReportLab's stock paragraphs, one after another on A4
+    pages, in the language's main faces, and returns the PDF: no tables, boxes, bands, tags, bidi
+    ordering, fallback faces or caches. The project's leaflet does all of this work and more, so its time
+    with its caches emptied (render anew) cannot be below this one's: a floor for the library the project
+    is built on, to read a target against (the same words shaped, broken into lines, subset and written)."""
+    import io
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph as ReportLabParagraph
+    from reportlab.platypus import SimpleDocTemplate
+
+    from leaflets.leaflet import texts
+
+    fonts = font_set(leaflet.language)
+    body = ParagraphStyle("body", fontName=_bare_face(fonts.regular), fontSize=11.5, leading=15,
+                          shaping=int(fonts.shaping), wordWrap="CJK" if fonts.cjk else None, spaceAfter=4)
+    heading = ParagraphStyle("heading", parent=body, fontName=_bare_face(fonts.bold), fontSize=15, leading=19)
+    headings = {leaflet.title, *(section.title for section in leaflet.sections)}
+    words = [(escape(text), heading if text in headings else body) for _, text in texts(leaflet) if text]
+
+    def write() -> bytes:
+        out = io.BytesIO()
+        SimpleDocTemplate(out, pagesize=A4, invariant=1, pageCompression=1).build(
+            [ReportLabParagraph(text, style) for text, style in words])
+        return out.getvalue()
+    return write
+
+
 # --- WeasyPrint -------------------------------------------------------------------------------------
 
 def weasyprint_css(language: str) -> str:
