@@ -219,7 +219,7 @@ def _section(section: LeafletSection, tones: dict, language: str) -> str:
 
 
 def _entry(entry: Entry) -> str:
-    lead = f"#strong({typst_string(entry.lead)}) " if entry.lead else ""
+    lead = f"#strong({typst_string(entry.lead)}){entry.gap}" if entry.lead else ""
     return f"[{lead}#{typst_string(entry.text)}]"
 
 

@@ -7,6 +7,7 @@ each renderer escapes it for its own markup.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Literal, Union
@@ -26,6 +27,14 @@ class Entry:
 
     lead: str
     text: str
+
+    @property
+    def gap(self) -> str:
+        """What stands between the lead and the text: a space, but none after a full-width character
+        (「血液循环更好。」): Chinese sets no space between sentences, and the full stop has its own room."""
+        if not self.lead:
+            return ""
+        return "" if unicodedata.east_asian_width(self.lead[-1]) in ("W", "F") else " "
 
 
 @dataclass(frozen=True)

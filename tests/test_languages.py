@@ -84,6 +84,25 @@ def test_chinese_extracts_as_written_and_breaks_between_characters(leaflets):
     assert not any(line.startswith(("，", "。", "：", "）")) for line in lines.splitlines()), "kinsoku: no line starts with closing punctuation"
 
 
+def test_chinese_sets_no_space_after_a_bold_lead_in_and_english_keeps_it(leaflets):
+    """「血液循环更好。行走时……」: Chinese puts no space between sentences, so none after the bold start of
+    a list item either, in the PDF and in its HTML twin; English keeps "Better blood flow. When you walk ..."."""
+    from leaflets.pipeline import LeafletRequest, open_brand, resolve_request
+    from leaflets.render.html import render_html
+
+    lead, text = translated("zh-Hans")["benefits.circulation.lead"], translated("zh-Hans")["benefits.circulation.text"]
+    assert lead.endswith("。")
+    lines = subprocess.run(["pdftotext", "-enc", "UTF-8", str(leaflets["zh-Hans"]), "-"], capture_output=True,
+                           text=True, check=True).stdout.splitlines()
+    assert any(lead + text[:4] in line for line in lines), lead
+    assert not [line for line in lines if re.search(r"[。？！：；）] +\S", line)], "a space after full-width punctuation"
+    resolved = resolve_request(open_library().load("dvt-walking"),
+                               LeafletRequest("dvt-walking", ("calf",), "zh-Hans"), open_brand())
+    html = render_html(resolved, load_strings(strings_dir(), "zh-Hans"))
+    assert f"<strong>{lead}</strong>{text[:4]}" in html
+    assert "Better blood flow. When you walk" in pdftotext(leaflets["en"])
+
+
 def _ink(pdf: Path, tmp_path: Path, line_starts: dict[str, str]) -> dict[str, float]:
     """Mean darkness (0 white .. 1 black) of the first page's line starting with each text, rendered in grey."""
     layout = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox-layout", str(pdf), "-"], capture_output=True,

@@ -173,5 +173,5 @@ class Layout:
         return paragraph
 
     def entry(self, entry: Entry) -> str:
-        lead = f"<b>{self.markup(entry.lead)}</b> " if entry.lead else ""
+        lead = f"<b>{self.markup(entry.lead)}</b>{entry.gap}" if entry.lead else ""
         return lead + self.markup(entry.text)

@@ -236,7 +236,7 @@ def any_script_markup(text: str, fonts: FontSet) -> str:
 
 
 def plain(entry: Entry) -> str:
-    return f"{entry.lead} {entry.text}" if entry.lead else entry.text
+    return f"{entry.lead}{entry.gap}{entry.text}"
 
 
 def _run(text: str, face: str, fonts: FontSet) -> str:
