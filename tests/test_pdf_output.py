@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 import yaml
@@ -172,3 +173,22 @@ def test_same_inputs_give_byte_identical_pdfs(tmp_path):
     info = PdfReader(first).metadata
     assert str(info["/CreationDate"]).startswith("D:20000101000000"), "no wall-clock date may be written"
     assert str(info["/ModDate"]).startswith("D:20000101000000")
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "zh-Hans", "ur"])
+def test_a_wrapped_footer_breaks_between_its_parts_without_a_separator_left_at_a_line_end(tmp_path, language):
+    """Large print wraps the footer onto two lines: each line holds whole parts ("Version 1.0", the review
+    date), and the " · " between two parts is left out where the line breaks, never left dangling."""
+    out = tmp_path / f"{language}.pdf"
+    result = run_generate("build", "--large-print", "--lang", language, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    layout = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox-layout", str(out), "-"], capture_output=True,
+                            text=True, check=True).stdout
+    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', layout).group(1))
+    words = [(float(y), text) for y, text in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>([^<]*)</word>', layout)
+             if float(y) > height - 30 * 72 / 25.4]               # the footer's zone, under the last body text
+    if language not in ("ar", "ur"):  # right to left, poppler reads the footer's ActualText: one span, no rows
+        rows = {round(y) for y, text in words if "VASC" in text or "2028" in text}
+        assert len(rows) == 2, words                             # the footer is on two lines: parts 1-2, then 3
+    # three parts on two lines: one separator between the two parts that share a line, none at the break
+    assert sum(text.count("·") for _, text in words) == 1, words

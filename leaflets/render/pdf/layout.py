@@ -116,23 +116,34 @@ class Layout:
 
     @cached_property
     def footer_text(self) -> str:
-        """The footer, its parts kept whole when it is too long for one line (never a date broken)."""
-        text, size = self.leaflet.footer, self.furniture_size(9)
-        if stringWidth(text, self.fonts.regular, size) > self.width - self.page_number_width and \
-                draws(self.fonts.regular, NBSP):
-            text = " · ".join(part.replace(" ", NBSP) for part in text.split(" · "))
-        return text
+        """The footer, its parts kept whole when it is too long for one line (never a date broken), and
+        its lines broken between parts, where the " · " between them is left out: no line ends or starts
+        with a separator standing alone."""
+        text, size, font = self.leaflet.footer, self.furniture_size(9), self.fonts.regular
+        room = self.width - self.page_number_width
+        if stringWidth(text, font, size) <= room or not draws(font, NBSP):
+            return text
+        rows: list[str] = []
+        for part in (part.replace(" ", NBSP) for part in text.split(" · ")):
+            if rows and stringWidth(f"{rows[-1]} · {part}", font, size) <= room:
+                rows[-1] = f"{rows[-1]} · {part}"
+            else:
+                rows.append(part)
+        return "\n".join(rows)
 
     def footer_lines(self) -> int:
-        """How many lines the footer takes beside the page number: its words packed as ReportLab packs them."""
+        """How many lines the footer takes beside the page number: its lines' words packed as ReportLab
+        packs them (a part longer than a line still takes one: it has no space to break at)."""
         room, size, font = self.width - self.page_number_width, self.furniture_size(9), self.fonts.regular
-        space, lines, used = stringWidth(" ", font, size), 1, None
-        for word in self.footer_text.split(" "):
-            width = stringWidth(word, font, size)
-            if used is not None and used + space + width > room:
-                lines, used = lines + 1, width
-            else:
-                used = width if used is None else used + space + width
+        space, lines = stringWidth(" ", font, size), 0
+        for row in self.footer_text.split("\n"):
+            lines, used = lines + 1, None
+            for word in row.split(" "):
+                width = stringWidth(word, font, size)
+                if used is not None and used + space + width > room:
+                    lines, used = lines + 1, width
+                else:
+                    used = width if used is None else used + space + width
         return lines
 
     def markup(self, text: str) -> str:

@@ -117,13 +117,14 @@ class PageFurniture:
 
     def line(self, canv: Canvas, text: str, x: float, baseline: float, width: float, font: str, size: float,
              colour, at_end: bool = False) -> None:
-        """One line of text in a band, set like the body (fallback faces, shaping, direction).
+        """One line of text in a band, or the footer's lines (broken at "\\n"), set like the body (fallback
+        faces, shaping, direction).
 
         It starts at the reading start of its box, or ends at its reading end with at_end.
         """
         lay = self.layout
         rtl = lay.fonts.rtl
-        simple = not (rtl or lay.fonts.shaping) and drawn(lay.fonts.regular).issuperset(text)
+        simple = not (rtl or lay.fonts.shaping) and "\n" not in text and drawn(lay.fonts.regular).issuperset(text)
         if simple and canv.stringWidth(text, font, size) <= width:  # the common case, drawn directly: faster
             canv.saveState()
             canv.setFillColor(colour)
