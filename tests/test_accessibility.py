@@ -80,7 +80,7 @@ def _section_items(section, sources: bool = True) -> list[tuple[str, str]]:
         elif isinstance(block, (BulletList, Checklist)):
             for entry in block.entries:
                 items += [("Lbl", "•" if isinstance(block, BulletList) else ""),
-                          ("LBody", f"{entry.lead} {entry.text}".strip())]
+                          ("LBody", f"{entry.lead}{entry.gap}{entry.text}")]
         elif isinstance(block, References):
             for reference in block.entries:
                 items += [("Lbl", f"{reference.number}."), ("LBody", f"{reference.text} {reference.url}".strip())]
