@@ -116,6 +116,42 @@ def test_first_page_has_brand_band_and_a_visibly_distinct_emergency_box(built, t
     assert emergency_border > 200, "the emergency box should have a strong red border"
 
 
+def test_the_emergency_box_double_border_meets_at_its_corners(built, tmp_path):
+    """Both lines of the emergency box's double border are closed frames: walking up from inside the box
+    along its left edge, then along its top, each line is met twice (inner, outer), and the outer frame's
+    top-left corner is inked (it was blank: each side's lines were drawn apart, the same length)."""
+    pdf, dpi = built(), 300
+    layout = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"], capture_output=True,
+                            text=True, check=True).stdout
+    x, y = (float(v) * dpi / 72 for v in re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>EMERGENCY<', layout).groups())
+    image = render_page(pdf, 1, tmp_path / "p1", dpi)
+
+    def red(px, py):
+        r, g, b = image.getpixel((px, py))
+        return r > 140 and g < 90 and b < 90
+
+    def runs(points):
+        """The red lines crossed along `points`, as (first, last) indexes, in order."""
+        found, start = [], None
+        for index, point in enumerate(points):
+            if red(*point) and start is None:
+                start = index
+            elif not red(*point) and start is not None:
+                found.append((start, index - 1))
+                start = None
+        return found
+
+    row = round(y) - 12   # above the badge's letters, inside the box
+    left = runs([(px, row) for px in range(round(x) - 30, round(x) - 230, -1)])   # leftwards: inner, outer
+    assert len(left) >= 2, left
+    outer_x = round(x) - 30 - left[1][1]
+    column = outer_x + 60  # inside the box, right of both left lines
+    up = runs([(column, py) for py in range(row, row - 200, -1)])   # upwards: inner, outer
+    assert len(up) >= 2, up
+    outer_y = row - up[1][1]
+    assert red(outer_x + 1, outer_y + 1), "the outer lines of the double border do not meet at the top-left corner"
+
+
 def test_checklist_prints_one_tick_box_per_tip(built):
     # A tick box is a stroked square of 5 mm (14.17 pt): count them in the content streams.
     reader = PdfReader(built())

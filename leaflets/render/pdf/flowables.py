@@ -515,6 +515,31 @@ class TaggedTable(RLTable):
 
     def _drawLines(self):
         if self.tagger is None:
-            return super()._drawLines()
+            return self._draw_lines()
         with self.tagger.artifact(self.canv):
+            self._draw_lines()
+
+    def _draw_lines(self):
+        """ReportLab's lines, but a solid BOX of two or more lines (the emergency box's double border) drawn
+        as closed frames one inside the other, where ReportLab would draw each side's lines separately at
+        the length of the side: its outer lines stopped short of each other at the corners."""
+        frames = [command for command in self._linecmds if command[0] == "BOX" and command[8] > 1 and not command[6]]
+        drawn_by_reportlab = self._linecmds
+        self._linecmds = [command for command in drawn_by_reportlab if command not in frames]
+        try:
             super()._drawLines()
+        finally:
+            self._linecmds = drawn_by_reportlab
+        canv = self.canv
+        for _op, (sc, sr), (ec, er), weight, colour, _cap, _dash, _join, count, space in frames:
+            sc, ec, sr, er = self.normCellRange(sc, ec, sr, er)
+            left, right = self._colpositions[sc], self._colpositions[ec + 1]
+            top, bottom = self._rowpositions[sr], self._rowpositions[er + 1]
+            canv.saveState()
+            canv.setLineWidth(weight)
+            canv.setStrokeColor(colour)
+            canv.setLineJoin(0)  # mitred: square corners
+            for line in range(count):  # astride the edge, where ReportLab puts them (line_spread)
+                out = (0.5 * (count - 1) - line) * (weight + space)
+                canv.rect(left - out, bottom - out, right - left + 2 * out, top - bottom + 2 * out, stroke=1, fill=0)
+            canv.restoreState()
