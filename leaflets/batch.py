@@ -229,7 +229,7 @@ def _build_unit(unit: Unit, out_dir: Path) -> list[dict[str, Any]]:
         paper, variant = parse_print(key)
         pdf = render_pdf(leaflet, paper, VARIANTS[variant])
         try:
-            check_pages(loaded, pdf.pages, VARIANTS[variant].large_print)
+            check_pages(loaded, pdf.pages, VARIANTS[variant].large_print, unit.language)
         except OverBudget as exc:
             if not _worker["allow_over_budget"]:
                 raise OverBudget(f"{paper}, {variant}: {exc.message}", exc.where, exc.hint) from None

@@ -282,7 +282,8 @@ def _build_once(args: argparse.Namespace) -> str:
                            hint="give -o FILE.pdf or --fhir FILE.json")
     pdf = build_pdf(loaded, request, clinic)
     try:
-        check_pages(loaded, pdf.pages, request.print_options.large_print, not request.patient.is_empty())
+        check_pages(loaded, pdf.pages, request.print_options.large_print, request.language,
+                    not request.patient.is_empty())
     except OverBudget as exc:  # only reached with --allow-over-budget
         print(f"warning: {exc}", file=sys.stderr)
     record = _fhir_record(args, request, loaded, clinic, pdf.data) if args.fhir else None

@@ -45,5 +45,6 @@ def build_pdf(loaded: LoadedHandout, request: LeafletRequest, clinic: ClinicBran
     """The leaflet's PDF; over the handout's page budget it is refused (OverBudget) unless allowed."""
     pdf = render_pdf(resolve_request(loaded, request, clinic), request.paper, request.print_options)
     if not request.allow_over_budget:
-        check_pages(loaded, pdf.pages, request.print_options.large_print, not request.patient.is_empty())
+        check_pages(loaded, pdf.pages, request.print_options.large_print, request.language,
+                    not request.patient.is_empty())
     return pdf

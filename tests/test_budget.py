@@ -65,3 +65,18 @@ def test_the_desk_refuses_with_a_400_that_keeps_the_form(content_copy):
     assert response.status_code == 400 and response.mimetype == "text/html"
     assert "over the page budget of 2" in response.text and "shorten the notes" in response.text
     assert 'value="Sam Example"' in response.text and "Walk daily." in response.text
+
+
+def test_a_script_set_with_its_lines_further_apart_gets_pages_in_proportion(cli, content_copy, tmp_path):
+    """Urdu's Nastaliq is set 1.5 times as far apart as Latin, so that its tall words do not run into the
+    line above: the same content takes more pages, and the budget (which is there to keep the content
+    short) grows with it. English keeps the handout's max_pages."""
+    from leaflets.budget import page_budget
+
+    assert page_budget(8, False, "en") == 8 and page_budget(8, True, "en") == 16
+    assert page_budget(8, False, "ur") == 12 and page_budget(8, True, "ur") == 24
+    edit(content_copy / HANDOUT, "max_pages: 8", "max_pages: 2")
+    result = cli("build", "--content", str(content_copy), "--lang", "ur", "-o", str(tmp_path / "ur.pdf"))
+    assert result.code == 2
+    assert "over the page budget of 3 (max_pages of handout 'dvt-walking', times 1.5 for the script's line spacing)" \
+        in result.err, result.err

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..brand import ClinicBrand
-from ..budget import LARGE_PRINT_BUDGET
+from ..budget import page_budget
 from ..content import LoadedHandout
 from ..errors import LeafletError
 from ..leaflet import Leaflet
@@ -24,7 +24,7 @@ class Fit:
     large_print: bool = False
 
     def budget(self, max_pages: int) -> int:
-        return max_pages * (LARGE_PRINT_BUDGET if self.large_print else 1)  # as budget.page_budget
+        return page_budget(max_pages, self.large_print, self.language)
 
     @property
     def label(self) -> str:

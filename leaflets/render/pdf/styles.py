@@ -161,7 +161,9 @@ def _scaled(style: ParagraphStyle, scale: float) -> ParagraphStyle:
         setattr(scaled, name, getattr(style, name) * scale)
     scaled.fontSize = max(scaled.fontSize, LARGE_BODY)
     scaled.bulletFontSize = max(scaled.bulletFontSize, LARGE_BODY)
-    scaled.leading = max(scaled.leading, scaled.fontSize * 1.35)  # a little more air between lines
+    # A size raised to LARGE_BODY keeps its lines as far apart, for its size, as before (Nastaliq's
+    # notes and table cells too, not Latin spacing); and a little more air between lines
+    scaled.leading = max(style.leading * scaled.fontSize / style.fontSize, scaled.fontSize * 1.35)
     return scaled
 
 
