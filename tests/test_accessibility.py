@@ -41,16 +41,21 @@ def test_every_language_passes_the_pdfua_checker_and_is_tagged(tmp_path, languag
     assert pdfinfo(pdf)["Tagged"] == "yes"
 
 
-def expected_structure(leaflet, title_lines_after_safety: bool = False) -> list[tuple[str, str]]:
+def expected_structure(leaflet, title_lines_after_safety: bool = False,
+                       written_for_first: bool = False) -> list[tuple[str, str]]:
     """What a screen reader should meet, in order, built from the resolved leaflet itself: the title, the
     notices, the safety sections (one sources line for all), the For-you box, then the other sections.
-    A first page short of room moves the subtitle and 'written for' line after the safety sections."""
+    A first page short of room moves the subtitle and 'written for' line after the safety sections, or
+    the subtitle alone where the 'written for' line still fits under the title."""
     items: list[tuple[str, str]] = []
     if leaflet.look.logo is not None:
         items.append(("Figure", ""))
     items += [("P", text) for text in (leaflet.look.clinic_name, leaflet.look.department) if text]
     items.append(("H1", leaflet.title))
     title_lines = [("P", text) for text in (leaflet.subtitle, leaflet.written_for) if text]
+    if written_for_first and leaflet.written_for:
+        items.append(("P", leaflet.written_for))
+        title_lines = [("P", text) for text in (leaflet.subtitle,) if text]
     if not title_lines_after_safety:
         items += title_lines
     items += [("P", notice) for notice in (leaflet.watermark, *leaflet.notices) if notice]
@@ -117,7 +122,8 @@ def test_the_structure_tree_reads_the_leaflet_in_order(tmp_path, language):
     leaflet = resolve_request(library.load("dvt-walking"), LeafletRequest(
         "dvt-walking", profiles, language, "a4", details), open_brand())
     assert spaced(structure(pdf)) in (spaced(expected_structure(leaflet)),
-                                      spaced(expected_structure(leaflet, title_lines_after_safety=True)))
+                                      spaced(expected_structure(leaflet, title_lines_after_safety=True)),
+                                      spaced(expected_structure(leaflet, True, written_for_first=True)))
 
 
 @pytest.mark.parametrize("variant", ["--large-print", "--high-contrast"])

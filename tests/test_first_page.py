@@ -74,6 +74,21 @@ def test_safety_sections_on_page_one(library, tmp_path, language, large, paper):
                 assert first.index("Call your care team") < (first + "Sam Example").index("Sam Example")
 
 
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_page_one_says_whom_the_leaflet_is_for_in_large_print(library, tmp_path, paper):
+    """Large print makes room on page 1 for the safety boxes by moving the subtitle after them; the
+    'written for' line (whom this copy is for: the patient's clot and travel) stays under the title,
+    where it fits. It went to page 2 with the subtitle, so page 1 did not say whom it was for."""
+    lib, clinic = library
+    request = LeafletRequest("dvt-walking", ("femoral", "flyer"), "en", paper, allow_overdue=True,
+                             print_options=PrintOptions(large_print=True))
+    pdf = tmp_path / "large.pdf"
+    pdf.write_bytes(build_pdf(lib.load("dvt-walking"), request, clinic).data)
+    first = page_text(pdf, 1)
+    assert "Written for: Clot in the thigh (femoral or proximal DVT); Long journeys and flying" in first
+    assert first.index("Written for") < first.index("Get emergency help now")
+
+
 def test_safety_block_comes_before_about_this_leaflet(library, tmp_path):
     lib, clinic = library
     pdf = tmp_path / "en.pdf"

@@ -78,13 +78,16 @@ class FirstPageOverflow(LeafletError):
 def fitting_layout(leaflet: Leaflet, pagesize: tuple[float, float], fonts,
                    options: PrintOptions) -> tuple[Layout, list[Flowable]]:
     """The layout whose first page holds the safety sections, and its story: the usual one when they
-    fit, else the least compact one that makes room (see Layout.compact). The story that was measured
-    is the one built (saves a second story and a second wrap of page 1: a fifth of an English render)."""
-    levels = (0, 1, 2, 3) if any(section.first_page for section in leaflet.sections) else (0,)
-    for compact in levels:
-        layout = Layout(leaflet, pagesize, fonts, options, compact)
+    fit, else the least compact one that makes room (see Layout.compact), at each level first with the
+    'written for' line still under the title. The story that was measured is the one built (saves a
+    second story and a second wrap of page 1: a fifth of an English render)."""
+    tries = [(0, False)]
+    if any(section.first_page for section in leaflet.sections):
+        tries += [(compact, first) for compact in (1, 2, 3) for first in ((True, False) if leaflet.written_for else (False,))]
+    for compact, written_for_first in tries:
+        layout = Layout(leaflet, pagesize, fonts, options, compact, written_for_first)
         story = Story(layout).flowables()
-        if compact == levels[-1] or first_page_height(layout, story) <= first_frame_height(layout):
+        if (compact, written_for_first) == tries[-1] or first_page_height(layout, story) <= first_frame_height(layout):
             break
     return layout, story
 

@@ -36,7 +36,7 @@ class Layout:
     """The settings of one leaflet's build, fixed before the first page is drawn."""
 
     def __init__(self, leaflet: Leaflet, pagesize: tuple[float, float], fonts: FontSet,
-                 options: PrintOptions = PrintOptions(), compact: int = 0):
+                 options: PrintOptions = PrintOptions(), compact: int = 0, written_for_first: bool = False):
         self.leaflet = leaflet
         self.pagesize = pagesize
         self.fonts = fonts
@@ -48,8 +48,10 @@ class Layout:
         # tighter boxes and smaller box headings; 3: also the notices about this copy (a draft) and
         # the safety sections' sources line after them, on page 1 if there is room (the DRAFT mark is
         # on every page); Urdu in large print needs it, as Nastaliq keeps its line spacing. The text
-        # itself never gets smaller.
+        # itself never gets smaller. written_for_first: a compact layout keeps the 'written for' line (whom
+        # the leaflet is for) under the title, the subtitle alone moving after the safety sections.
         self.compact = compact
+        self.written_for_first = written_for_first and compact > 0
         self.first_gap = 4 * mm if compact else 8 * mm   # between the header band and the title
         self._place_furniture(COMPACT_BAND if compact else FIRST_BAND * self.k, LATER_BAND * self.k)
         self.first_page_end = 0   # the page the safety sections end on, once drawn

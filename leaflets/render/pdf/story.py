@@ -39,8 +39,9 @@ class Story:
         The sections marked first_page (what to do in an emergency) come right after the title
         and the notices about this copy, before anything else, so that they land on page 1; a
         compact layout also moves the subtitle and the 'written for' line after them (and, at its
-        last level, the notices, and lets their sources line follow them onto page 2). The patient's
-        "For you" box follows them.
+        last level, the notices, and lets their sources line follow them onto page 2), but keeps the
+        'written for' line under the title where page 1 still has room for it (Layout.written_for_first).
+        The patient's "For you" box follows them.
         """
         lay = self.layout
         leaflet, s = lay.leaflet, lay.styles
@@ -55,6 +56,8 @@ class Story:
                                  lay.para(leaflet.title, s.title, root.child("H1"))]
         if not lay.compact:
             story += self.title_lines()
+        elif lay.written_for_first:
+            story += self.title_lines(subtitle=False)
         notices_last = lay.compact >= 3
         if not notices_last:
             story += self.notices()
@@ -70,7 +73,7 @@ class Story:
         if notices_last:
             story += self.notices()
         if lay.compact:
-            story += [Spacer(0, 2 * mm), *self.title_lines()]
+            story += [Spacer(0, 2 * mm), *self.title_lines(written_for=not lay.written_for_first)]
         if leaflet.for_you:  # whole on one page when it fits on one: on page 1 if there is room left
             story += [Spacer(0, 2 * mm), KeepTogether([self.for_you()]), Spacer(0, 2 * mm)]
         last = len(story)
@@ -86,13 +89,13 @@ class Story:
         tail = max(last - TAIL, 0)
         return story[:tail] + [KeepTogether(story[tail:])] if tail > 0 else story
 
-    def title_lines(self) -> list[Flowable]:
+    def title_lines(self, subtitle: bool = True, written_for: bool = True) -> list[Flowable]:
         lay = self.layout
         leaflet, s, root = lay.leaflet, lay.styles, lay.tagger.root
         lines = []
-        if leaflet.subtitle:
+        if leaflet.subtitle and subtitle:
             lines.append(lay.para(leaflet.subtitle, s.subtitle, root.child("P")))
-        if leaflet.written_for:
+        if leaflet.written_for and written_for:
             lines.append(lay.para(leaflet.written_for, s.written_for, root.child("P")))
         if len(lines) == 2:  # read together: never the subtitle at a page's foot and its 'written for' over
             lines[0].keepWithNext = 1
