@@ -30,11 +30,12 @@ def check_pages(loaded: LoadedHandout, pages: int, large_print: bool, language: 
                 details: bool = False) -> None:
     """Raise OverBudget when `pages` (counted in the built PDF) exceeds the handout's budget
     (`language` None: the handout's own)."""
-    budget = page_budget(loaded.handout.max_pages, large_print, language or loaded.handout.language)
+    language = language or loaded.handout.language
+    budget = page_budget(loaded.handout.max_pages, large_print, language)
     if pages <= budget:
         return
     rule = f"twice max_pages ({loaded.handout.max_pages}) for large print" if large_print else "max_pages"
-    spacing = font_set(language or loaded.handout.language).leading
+    spacing = font_set(language).leading
     spaced = f", times {spacing:g} for the script's line spacing" if spacing != 1 else ""
     hint = ("shorten the notes or the follow-up details" if details else
             "shorten the content, or raise max_pages if the clinic agrees") + \

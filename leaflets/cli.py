@@ -215,7 +215,8 @@ def _overdue_option(parser: argparse.ArgumentParser) -> None:
 def _budget_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-over-budget", action="store_true",
                         help="write a leaflet that takes more pages than its handout's max_pages (twice that for "
-                             "large print) with a warning, instead of refusing it (exit status 2)")
+                             "large print, 1.5 times for Urdu's wider line spacing) with a warning, instead of "
+                             "refusing it (exit status 2)")
 
 
 def _patient(args: argparse.Namespace) -> PatientDetails:

@@ -30,11 +30,15 @@ class Entry:
 
     @property
     def gap(self) -> str:
-        """What stands between the lead and the text: a space, but none after a full-width character
-        (「血液循环更好。」): Chinese sets no space between sentences, and the full stop has its own room."""
+        """What stands between the lead and the text: a space, but none after full-width punctuation
+        or a letter of a script written without spaces (「血液循环更好。行走时」): Chinese and Japanese set
+        no space between sentences, and a full stop has its own room. Korean keeps its space."""
         if not self.lead:
             return ""
-        return "" if unicodedata.east_asian_width(self.lead[-1]) in ("W", "F") else " "
+        last = self.lead[-1]
+        unspaced = unicodedata.category(last).startswith("P") or \
+            unicodedata.name(last, "").startswith(("CJK UNIFIED IDEOGRAPH", "HIRAGANA", "KATAKANA"))
+        return "" if unicodedata.east_asian_width(last) in ("W", "F") and unspaced else " "
 
 
 @dataclass(frozen=True)

@@ -170,7 +170,8 @@ class Handout(Located):
     approved_by: Text | None = Field(None, description="Who approved the content (name and role); needed when approved.")
     approved_on: dt.date | None = Field(None, description="When the content was approved; needed when approved.")
     max_pages: int = Field(4, ge=1, le=20, description=(
-        "Page budget: the most pages a leaflet may take for any profile, language and paper."))
+        "Page budget: the most pages a leaflet may take for any profile, language and paper (twice that in "
+        "large print, and more in proportion for a script set with wider line spacing: 1.5 times for Urdu)."))
     codes: Codes = Field(default_factory=dict, description=CODES_DESCRIPTION)
     sources: list[Source] = Field(min_length=1)
     sections: list[Section] = Field(min_length=1)

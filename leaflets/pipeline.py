@@ -43,8 +43,9 @@ def resolve_request(loaded: LoadedHandout, request: LeafletRequest, clinic: Clin
 
 def build_pdf(loaded: LoadedHandout, request: LeafletRequest, clinic: ClinicBrand) -> RenderedPdf:
     """The leaflet's PDF; over the handout's page budget it is refused (OverBudget) unless allowed."""
-    pdf = render_pdf(resolve_request(loaded, request, clinic), request.paper, request.print_options)
+    leaflet = resolve_request(loaded, request, clinic)
+    pdf = render_pdf(leaflet, request.paper, request.print_options)
     if not request.allow_over_budget:
-        check_pages(loaded, pdf.pages, request.print_options.large_print, request.language,
+        check_pages(loaded, pdf.pages, request.print_options.large_print, leaflet.language,
                     not request.patient.is_empty())
     return pdf

@@ -391,3 +391,19 @@ def test_schema_and_loader_reject_the_same_mistakes(cli, tmp_path, content_copy,
             validate(UiStrings, load_yaml(file, what="wording file"))
     else:
         assert cli("check", "--content", str(content_copy), "--brand", str(brand_copy), "--lang", "en").code == 1
+
+
+def test_the_worst_case_is_read_against_each_language_s_own_budget():
+    """Urdu's budget is 1.5 times max_pages (its lines stand further apart): a 9-page Urdu leaflet is
+    within its 12 pages, and an 8-page English one is at its limit. The summary names the one nearest its
+    own budget, with that budget; it said "9 of 8 pages at most" of the Urdu one, over a clean check."""
+    from types import SimpleNamespace
+
+    from leaflets.quality.layout import Fit, worst_case
+
+    loaded = SimpleNamespace(id="dvt-walking", handout=SimpleNamespace(max_pages=8))
+    fits = [Fit("calf+femoral+flyer", "ur", "letter", 9), Fit("calf+femoral+flyer", "en", "letter", 8),
+            Fit("calf", "ur", "a4", 18, large_print=True), Fit("calf", "en", "a4", 11, large_print=True)]
+    summary = worst_case(loaded, fits)
+    assert summary.startswith("dvt-walking: 8 of 8 pages at most (calf+femoral+flyer, en, letter)"), summary
+    assert "large print 18 of 24 (calf, ur, a4)" in summary, summary

@@ -103,6 +103,16 @@ def test_chinese_sets_no_space_after_a_bold_lead_in_and_english_keeps_it(leaflet
     assert "Better blood flow. When you walk" in pdftotext(leaflets["en"])
 
 
+@pytest.mark.parametrize("lead, gap", [
+    ("血液循环更好。", ""), ("注意：", ""), ("血液循环", ""), ("ゆっくり歩く", ""),   # no space in Chinese, Japanese
+    ("주의", " "), ("걷기 운동.", " "),                                              # Korean spaces its words
+    ("Better blood flow.", " "), ("Walk daily 🚶", " "), ("الدورة الدموية.", " "), ("", "")])
+def test_a_lead_in_and_its_text_are_spaced_as_the_script_spaces_words(lead, gap):
+    from leaflets.leaflet import Entry
+
+    assert Entry(lead, "text").gap == gap
+
+
 def _ink(pdf: Path, tmp_path: Path, line_starts: dict[str, str]) -> dict[str, float]:
     """Mean darkness (0 white .. 1 black) of the first page's line starting with each text, rendered in grey."""
     layout = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox-layout", str(pdf), "-"], capture_output=True,

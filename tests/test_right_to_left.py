@@ -63,6 +63,7 @@ def test_each_line_reads_from_its_right_edge(built, variant):
     if "large" in variant:  # two lines: broken between parts, without the separator at the break
         assert plain_words("VASC-DVT-001 · الإصدار 1.0") in text, "footer"
         assert plain_words("المراجعة قبل 1 نوفمبر 2028") in text, "footer"
+        assert plain_words("VASC-DVT-001 · الإصدار 1.0 · المراجعة") not in text, "a separator at the break"
     else:
         assert plain_words("VASC-DVT-001 · الإصدار 1.0 · المراجعة قبل 1 نوفمبر 2028") in text, "footer"
     assert plain_words("صفحة 1 من") in text, "page number"

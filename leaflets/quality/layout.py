@@ -81,11 +81,13 @@ def worst_case(loaded: LoadedHandout, fits: list[Fit]) -> str:
         return f"{loaded.id}: not built"
     standard = [f for f in fits if not f.large_print] or fits
     large = [f for f in fits if f.large_print]
-    worst = max(standard, key=lambda f: f.pages)
-    text = (f"{loaded.id}: {worst.pages} of {loaded.handout.max_pages} pages at most "
+    max_pages = loaded.handout.max_pages
+    # the nearest to its budget, which depends on the language (budget.page_budget): Urdu's is larger
+    worst = max(standard, key=lambda f: f.pages / f.budget(max_pages))
+    text = (f"{loaded.id}: {worst.pages} of {worst.budget(max_pages)} pages at most "
             f"({worst.profile}, {worst.language}, {worst.paper})")
     if large:
-        big = max(large, key=lambda f: f.pages)
+        big = max(large, key=lambda f: f.pages / f.budget(max_pages))
         text += (f"; large print {big.pages} of {big.budget(loaded.handout.max_pages)} "
                  f"({big.profile}, {big.language}, {big.paper})")
     return f"{text}; {len(fits)} variants built"

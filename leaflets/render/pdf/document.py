@@ -78,18 +78,30 @@ class FirstPageOverflow(LeafletError):
 def fitting_layout(leaflet: Leaflet, pagesize: tuple[float, float], fonts,
                    options: PrintOptions) -> tuple[Layout, list[Flowable]]:
     """The layout whose first page holds the safety sections, and its story: the usual one when they
-    fit, else the least compact one that makes room (see Layout.compact), at each level first with the
-    'written for' line still under the title. The story that was measured is the one built (saves a
-    second story and a second wrap of page 1: a fifth of an English render)."""
-    tries = [(0, False)]
-    if any(section.first_page for section in leaflet.sections):
-        tries += [(compact, first) for compact in (1, 2, 3) for first in ((True, False) if leaflet.written_for else (False,))]
-    for compact, written_for_first in tries:
-        layout = Layout(leaflet, pagesize, fonts, options, compact, written_for_first)
+    fit, else the least compact one that makes room (see Layout.compact), with the 'written for' line
+    still under the title where page 1 has room for it too. The story that was measured is the one
+    built (saves a second story and a second wrap of page 1: a fifth of an English render)."""
+    levels = (0, 1, 2, 3) if any(section.first_page for section in leaflet.sections) else (0,)
+    for compact in levels:
+        layout = Layout(leaflet, pagesize, fonts, options, compact)
         story = Story(layout).flowables()
-        if (compact, written_for_first) == tries[-1] or first_page_height(layout, story) <= first_frame_height(layout):
+        height, room = first_page_height(layout, story), first_frame_height(layout)
+        if height <= room:
             break
+    if layout.compact and leaflet.written_for and height + _written_for_height(layout) <= room:
+        # the same page 1 with the line above the safety sections: built only when it fits
+        keeping = Layout(leaflet, pagesize, fonts, options, layout.compact, written_for_first=True)
+        kept = Story(keeping).flowables()
+        if first_page_height(keeping, kept) <= room:
+            return keeping, kept
     return layout, story
+
+
+def _written_for_height(layout: Layout) -> float:
+    """What the 'written for' line adds to page 1 when it moves from after the safety sections to under
+    the title: its height and spaces (first_page_height counts them so)."""
+    line = layout.para(layout.leaflet.written_for, layout.styles.written_for)
+    return line.wrap(layout.width, 1e6)[1] + line.getSpaceBefore() + line.getSpaceAfter()
 
 
 def first_frame_height(layout: Layout) -> float:

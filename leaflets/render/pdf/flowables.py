@@ -539,7 +539,7 @@ class TaggedTable(RLTable):
             canv.setLineWidth(weight)
             canv.setStrokeColor(colour)
             canv.setLineJoin(0)  # mitred: square corners
-            for line in range(count):  # astride the edge, where ReportLab puts them (line_spread)
-                out = (0.5 * (count - 1) - line) * (weight + space)
+            for line in range(count):  # astride the edge, where ReportLab puts them
+                out = line_spread(weight, count, space) - line * (weight + space)
                 canv.rect(left - out, bottom - out, right - left + 2 * out, top - bottom + 2 * out, stroke=1, fill=0)
             canv.restoreState()

@@ -135,7 +135,8 @@ class Layout:
 
     def footer_lines(self) -> int:
         """How many lines the footer takes beside the page number: its lines' words packed as ReportLab
-        packs them (a part longer than a line still takes one: it has no space to break at)."""
+        packs them. (A single word wider than the room, which ReportLab would cut, is counted as one line:
+        the footers the content and brands give are far shorter.)"""
         room, size, font = self.width - self.page_number_width, self.furniture_size(9), self.fonts.regular
         space, lines = stringWidth(" ", font, size), 0
         for row in self.footer_text.split("\n"):
