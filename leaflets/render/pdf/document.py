@@ -81,8 +81,10 @@ def fitting_layout(leaflet: Leaflet, pagesize: tuple[float, float], fonts,
     fit, else the least compact one that makes room (see Layout.compact), with the 'written for' line
     still under the title where page 1 has room for it too. The story that was measured is the one
     built (saves a second story and a second wrap of page 1: a fifth of an English render)."""
-    levels = (0, 1, 2, 3) if any(section.first_page for section in leaflet.sections) else (0,)
-    for compact in levels:
+    if not any(section.first_page for section in leaflet.sections):  # nothing must be on page 1
+        layout = Layout(leaflet, pagesize, fonts, options)
+        return layout, Story(layout).flowables()
+    for compact in (0, 1, 2, 3):
         layout = Layout(leaflet, pagesize, fonts, options, compact)
         story = Story(layout).flowables()
         height, room = first_page_height(layout, story), first_frame_height(layout)
