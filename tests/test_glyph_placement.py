@@ -10,10 +10,10 @@ from __future__ import annotations
 import io
 import unicodedata
 from pathlib import Path
+from typing import Iterator
 
 import pikepdf
 import pytest
-from PIL import Image, ImageChops, ImageDraw
 import uharfbuzz as hb
 from fontTools.pens.basePen import BasePen
 from fontTools.ttLib import TTFont
@@ -21,6 +21,7 @@ from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTCurve, LTLine, LTRect
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
+from PIL import Image, ImageChops, ImageDraw
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
@@ -52,26 +53,32 @@ def read_pages(pdf: Path):
             yield device.glyphs, list(device.get_result())
 
 
-def outline_boxes(pdf: Path) -> dict[str, dict[int, tuple[float, float, float, float]]]:
-    """Each embedded font subset's glyph boxes by character code, in ems, read with fontTools."""
-    boxes: dict[str, dict[int, tuple[float, float, float, float]]] = {}
+def embedded_faces(pdf: Path) -> Iterator[tuple[str, TTFont]]:
+    """Each TrueType subset embedded in the PDF, once, with its name, read with fontTools."""
+    seen = set()
     with pikepdf.open(pdf) as document:
         for page in document.pages:
             for _, font in page.Resources.get("/Font", {}).items():
-                name = str(font.BaseFont).lstrip("/")
-                descriptor = font.get("/FontDescriptor")
-                if name in boxes or descriptor is None or "/FontFile2" not in descriptor:
+                name, descriptor = str(font.BaseFont).lstrip("/"), font.get("/FontDescriptor")
+                if name in seen or descriptor is None or "/FontFile2" not in descriptor:
                     continue
-                face = TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))
-                glyf, em = face["glyf"], face["head"].unitsPerEm
-                codes: dict[int, tuple[float, float, float, float]] = {}
-                for table in face["cmap"].tables:
-                    for code, glyph_name in table.cmap.items():
-                        glyph = glyf[glyph_name]
-                        if glyph.isComposite() or getattr(glyph, "numberOfContours", 0) > 0:
-                            glyph.recalcBounds(glyf)
-                            codes[code & 0xFF] = (glyph.xMin / em, glyph.yMin / em, glyph.xMax / em, glyph.yMax / em)
-                boxes[name] = codes
+                seen.add(name)
+                yield name, TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))
+
+
+def outline_boxes(pdf: Path) -> dict[str, dict[int, tuple[float, float, float, float]]]:
+    """Each embedded font subset's glyph boxes by character code, in ems."""
+    boxes: dict[str, dict[int, tuple[float, float, float, float]]] = {}
+    for name, face in embedded_faces(pdf):
+        glyf, em = face["glyf"], face["head"].unitsPerEm
+        codes: dict[int, tuple[float, float, float, float]] = {}
+        for table in face["cmap"].tables:
+            for code, glyph_name in table.cmap.items():
+                glyph = glyf[glyph_name]
+                if glyph.isComposite() or getattr(glyph, "numberOfContours", 0) > 0:
+                    glyph.recalcBounds(glyf)
+                    codes[code & 0xFF] = (glyph.xMin / em, glyph.yMin / em, glyph.xMax / em, glyph.yMax / em)
+        boxes[name] = codes
     return boxes
 
 
@@ -344,22 +351,16 @@ class _Polygons(BasePen):
 
 
 def _outlines(pdf: Path) -> dict[str, dict[int, list[list[tuple[float, float]]]]]:
-    """Each embedded subset's glyph outlines by character code, in ems, read with fontTools."""
+    """Each embedded subset's glyph outlines by character code, in ems."""
     shapes: dict[str, dict[int, list]] = {}
-    with pikepdf.open(pdf) as document:
-        for page in document.pages:
-            for _, font in page.Resources.get("/Font", {}).items():
-                name, descriptor = str(font.BaseFont).lstrip("/"), font.get("/FontDescriptor")
-                if name in shapes or descriptor is None or "/FontFile2" not in descriptor:
-                    continue
-                face = TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))
-                glyph_set, em = face.getGlyphSet(), face["head"].unitsPerEm
-                shapes[name] = {}
-                for table in face["cmap"].tables:
-                    for code, glyph_name in table.cmap.items():
-                        pen = _Polygons(glyph_set)
-                        glyph_set[glyph_name].draw(pen)
-                        shapes[name][code] = [[(x / em, y / em) for x, y in c] for c in pen.contours if len(c) > 2]
+    for name, face in embedded_faces(pdf):
+        glyph_set, em = face.getGlyphSet(), face["head"].unitsPerEm
+        shapes[name] = {}
+        for table in face["cmap"].tables:
+            for code, glyph_name in table.cmap.items():
+                pen = _Polygons(glyph_set)
+                glyph_set[glyph_name].draw(pen)
+                shapes[name][code] = [[(x / em, y / em) for x, y in c] for c in pen.contours if len(c) > 2]
     return shapes
 
 

@@ -88,6 +88,6 @@ def worst_case(loaded: LoadedHandout, fits: list[Fit]) -> str:
             f"({worst.profile}, {worst.language}, {worst.paper})")
     if large:
         big = max(large, key=lambda f: f.pages / f.budget(max_pages))
-        text += (f"; large print {big.pages} of {big.budget(loaded.handout.max_pages)} "
+        text += (f"; large print {big.pages} of {big.budget(max_pages)} "
                  f"({big.profile}, {big.language}, {big.paper})")
     return f"{text}; {len(fits)} variants built"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager, nullcontext
 from copy import copy
-from itertools import count
+import itertools
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -68,7 +68,7 @@ _broken_lines = TextCache("broken lines", 20_000)
 # compare in Python (hashing them for every paragraph was a tenth of an English leaflet's time).
 # By the values; emptied when full, and no stale key can match, as numbers are never reused.
 _style_numbers = TextCache("style numbers", 20_000)
-_numbering = count()
+_numbering = itertools.count()
 _styles_seen = TextCache("numbered styles", 2_000)   # by id(style): (style, its values then, number)
 
 
